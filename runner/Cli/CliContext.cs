@@ -1,0 +1,12 @@
+namespace CrmDb.Runner.Cli;
+
+/// <summary>
+/// The console a command talks to. Injected so that tests run every verb in-process, as a
+/// user would, and read what it printed.
+/// </summary>
+public sealed record CliContext(TextReader In, TextWriter Out, TextWriter Error, bool IsInteractive)
+{
+    /// <summary>The process console.</summary>
+    public static CliContext FromConsole() =>
+        new(Console.In, Console.Out, Console.Error, !Console.IsOutputRedirected);
+}

@@ -1,0 +1,44 @@
+using System.CommandLine;
+
+namespace CrmDb.Runner.Cli;
+
+/// <summary>Options that several verbs share, built the same way everywhere.</summary>
+public static class CommonOptions
+{
+    private static readonly Localizer Text = new("Common");
+
+    /// <summary>--connection CS (else CRMDB_CONNECTION).</summary>
+    public static Option<string?> Connection() => new("--connection", "-c")
+    {
+        Description = Text["ConnectionOption"],
+        HelpName = "CS",
+    };
+
+    /// <summary>--variable NAME=VALUE, repeatable.</summary>
+    public static Option<string[]> Variables(string description) => new("--variable", "-v")
+    {
+        Description = description,
+        HelpName = "NAME=VALUE",
+        AllowMultipleArgumentsPerToken = false,
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
+    /// <summary>Parses NAME=VALUE pairs; a malformed one is a usage error naming it.</summary>
+    public static IReadOnlyDictionary<string, string> ParseVariables(IEnumerable<string>? pairs)
+    {
+        var variables = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (string pair in pairs ?? [])
+        {
+            int equals = pair.IndexOf('=', StringComparison.Ordinal);
+            string name = equals > 0 ? pair[..equals].Trim() : string.Empty;
+            if (name.Length == 0 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+            {
+                throw new UsageException(Text["VariableMalformed", pair]);
+            }
+
+            variables[name] = pair[(equals + 1)..];
+        }
+
+        return variables;
+    }
+}

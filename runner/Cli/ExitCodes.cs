@@ -1,0 +1,14 @@
+namespace CrmDb.Runner.Cli;
+
+/// <summary>crmdb's exit statuses (documented in README.md and in --help).</summary>
+public static class ExitCodes
+{
+    /// <summary>Everything asked was done.</summary>
+    public const int Success = 0;
+
+    /// <summary>Processing ran, and something in it failed (a batch, a hook, a deployment step).</summary>
+    public const int ProcessingErrors = 1;
+
+    /// <summary>Bad usage or input: nothing was run.</summary>
+    public const int BadInput = 2;
+}

@@ -1,0 +1,65 @@
+using System.CommandLine;
+using CrmDb.Runner.Cli;
+using CrmDb.Runner.Deployment;
+using Microsoft.SqlServer.Dac;
+
+namespace CrmDb.Runner.Commands;
+
+/// <summary>
+/// crmdb publish: deploys CrmDb.dacpac with DacFx. With no connection configured, writes the
+/// script and report for an empty database under ./out and says how to deploy for real.
+/// </summary>
+public static class PublishCommand
+{
+    private static readonly Localizer Text = new("Deployment");
+
+    /// <summary>Builds the verb.</summary>
+    public static Command Create(CliContext context)
+    {
+        var connection = CommonOptions.Connection();
+        var profile = new Option<string?>("--profile") { Description = Text["ProfileOption"], HelpName = "FILE" };
+        var variables = CommonOptions.Variables(Text["VariableOption"]);
+        var dacpac = new Option<string?>("--dacpac") { Description = Text["DacpacOption"], HelpName = "FILE" };
+        var output = new Option<string>("--output", "-o")
+        {
+            Description = Text["OutputDirOption"],
+            HelpName = "DIR",
+            DefaultValueFactory = _ => "out",
+        };
+
+        var command = new Command("publish", Text["PublishDescription"]) { connection, profile, variables, dacpac, output };
+        command.SetHandler(context, parseResult =>
+        {
+            string package = DacpacLocator.Locate(parseResult.GetValue(dacpac));
+            var options = DeployOptionsFactory.Create(
+                parseResult.GetValue(profile), CommonOptions.ParseVariables(parseResult.GetValue(variables)), context.Out);
+            string outputDirectory = Path.GetFullPath(parseResult.GetValue(output)!);
+            string? connectionString = Connection.Find(parseResult.GetValue(connection));
+            var deployer = new Deployer(context.Out);
+            if (connectionString is null)
+            {
+                deployer.ScriptForEmptyDatabase(package, options, outputDirectory, "CrmDb");
+                context.Out.WriteLine(Text["HowToDeploy", Cli.Connection.EnvironmentVariable]);
+                return ExitCodes.Success;
+            }
+
+            try
+            {
+                var result = deployer.Publish(package, connectionString, options, outputDirectory);
+                context.Out.WriteLine(Text["Published", Cli.Connection.DatabaseName(connectionString), result.ScriptPath, result.ReportPath]);
+                return ExitCodes.Success;
+            }
+            catch (DacServicesException ex)
+            {
+                context.Error.WriteLine(Text["PublishFailed", ex.Message]);
+                foreach (var message in ex.Messages)
+                {
+                    context.Error.WriteLine("  " + message);
+                }
+
+                return ExitCodes.ProcessingErrors;
+            }
+        });
+        return command;
+    }
+}

@@ -1,0 +1,81 @@
+using System.CommandLine;
+using CrmDb.Runner.Cli;
+using CrmDb.Runner.Deployment;
+using Microsoft.SqlServer.Dac;
+
+namespace CrmDb.Runner.Commands;
+
+/// <summary>crmdb script: the deployment script only, against a package, a database, or an empty database.</summary>
+public static class ScriptCommand
+{
+    private static readonly Localizer Text = new("Deployment");
+
+    /// <summary>Builds the verb.</summary>
+    public static Command Create(CliContext context)
+    {
+        var output = new Option<string>("--output", "-o") { Description = Text["ScriptOutputOption"], HelpName = "FILE", Required = true };
+        var targetDacpac = new Option<string?>("--target-dacpac") { Description = Text["TargetDacpacOption"], HelpName = "FILE" };
+        var connection = CommonOptions.Connection();
+        var profile = new Option<string?>("--profile") { Description = Text["ProfileOption"], HelpName = "FILE" };
+        var variables = CommonOptions.Variables(Text["VariableOption"]);
+        var dacpac = new Option<string?>("--dacpac") { Description = Text["DacpacOption"], HelpName = "FILE" };
+
+        var command = new Command("script", Text["ScriptDescription"]) { output, targetDacpac, connection, profile, variables, dacpac };
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(targetDacpac) is not null && result.GetResult(connection) is not null)
+            {
+                result.AddError(Text["TargetExclusive"]);
+            }
+        });
+        command.SetHandler(context, parseResult =>
+        {
+            string package = DacpacLocator.Locate(parseResult.GetValue(dacpac));
+            var options = DeployOptionsFactory.Create(
+                parseResult.GetValue(profile), CommonOptions.ParseVariables(parseResult.GetValue(variables)), context.Out);
+            string outputPath = Path.GetFullPath(parseResult.GetValue(output)!);
+            string? target = parseResult.GetValue(targetDacpac);
+            string? connectionString = Connection.Find(parseResult.GetValue(connection));
+            try
+            {
+                string script;
+                if (target is not null)
+                {
+                    if (!File.Exists(target))
+                    {
+                        throw new UsageException(Text["TargetDacpacMissing", target]);
+                    }
+
+                    script = Deployer.ScriptAgainstPackage(package, target, "CrmDb", options).Script;
+                }
+                else if (connectionString is not null)
+                {
+                    script = new Deployer(context.Out).ScriptAgainstDatabase(package, connectionString, options);
+                }
+                else
+                {
+                    string work = Path.Combine(Path.GetTempPath(), "crmdb-" + Guid.NewGuid().ToString("N"));
+                    try
+                    {
+                        script = Deployer.ScriptAgainstPackage(package, OfflineTarget.EmptyDatabase(work), "CrmDb", options).Script;
+                    }
+                    finally
+                    {
+                        Directory.Delete(work, recursive: true);
+                    }
+                }
+
+                Directory.CreateDirectory(Path.GetDirectoryName(outputPath)!);
+                File.WriteAllText(outputPath, script);
+                context.Out.WriteLine(Text["ScriptWritten", outputPath]);
+                return ExitCodes.Success;
+            }
+            catch (DacServicesException ex)
+            {
+                context.Error.WriteLine(Text["PublishFailed", ex.Message]);
+                return ExitCodes.ProcessingErrors;
+            }
+        });
+        return command;
+    }
+}

@@ -1,0 +1,47 @@
+using System.CommandLine;
+using CrmDb.Clr;
+using CrmDb.Runner.Cli;
+
+namespace CrmDb.Runner.Commands;
+
+/// <summary>
+/// crmdb tokens expand: #F_/#P_ expansion of standard input, with the very code of the
+/// database's dbo.MC_expandtokens (CrmDb.Clr.TokenExpander).
+/// </summary>
+public static class TokensCommand
+{
+    private static readonly Localizer Text = new("Tokens");
+
+    /// <summary>Builds the verb and its sub-verb.</summary>
+    public static Command Create(CliContext context)
+    {
+        var server = new Option<string>("--server", "-s") { Description = Text["ServerOption"], HelpName = "S", DefaultValueFactory = _ => string.Empty };
+        var database = new Option<string?>("--database", "-d") { Description = Text["DatabaseOption"], HelpName = "D" };
+        var localServer = new Option<string?>("--local-server") { Description = Text["LocalServerOption"], HelpName = "NAME" };
+        var expand = new Command("expand", Text["ExpandDescription"]) { server, database, localServer };
+        expand.SetHandler(context, parseResult =>
+        {
+            string? databaseName = parseResult.GetValue(database);
+            if (string.IsNullOrWhiteSpace(databaseName))
+            {
+                throw new UsageException(Text["DatabaseMissing"]);
+            }
+
+            GesComLocation location;
+            try
+            {
+                location = GesComLocation.Create(parseResult.GetValue(server), databaseName, parseResult.GetValue(localServer));
+            }
+            catch (ArgumentException ex)
+            {
+                throw new UsageException(ex.Message);
+            }
+
+            string sql = context.In.ReadToEnd();
+            context.Out.Write(TokenExpander.Expand(sql, location));
+            return ExitCodes.Success;
+        });
+
+        return new Command("tokens", Text["TokensDescription"]) { expand };
+    }
+}

@@ -1,0 +1,84 @@
+using CrmDb.Runner.Cli;
+using Microsoft.SqlServer.Dac;
+
+namespace CrmDb.Runner.Deployment;
+
+/// <summary>What a deployment or a scripting produced.</summary>
+public sealed record DeploymentOutput(string ScriptPath, string ReportPath, bool Deployed);
+
+/// <summary>DacFx deployment (the engine behind sqlpackage) of CrmDb.dacpac, online or offline.</summary>
+public sealed class Deployer(TextWriter log)
+{
+    private static readonly Localizer Text = new("Deployment");
+
+    /// <summary>Publishes to the database of <paramref name="connectionString"/>, keeping script and report.</summary>
+    public DeploymentOutput Publish(string dacpacPath, string connectionString, DacDeployOptions options, string outputDirectory)
+    {
+        string database = Connection.DatabaseName(connectionString);
+        using var package = DacPackage.Load(dacpacPath);
+        var services = new DacServices(connectionString);
+        services.Message += (_, e) => log.WriteLine(e.Message.ToString());
+        Directory.CreateDirectory(outputDirectory);
+        string reportPath = Path.Combine(outputDirectory, $"CrmDb.{Safe(database)}.DeployReport.xml");
+        string scriptPath = Path.Combine(outputDirectory, $"CrmDb.{Safe(database)}.publish.sql");
+
+        // Report first: a DBA can read what was about to happen even if the deployment stops.
+        File.WriteAllText(reportPath, services.GenerateDeployReport(package, database, options));
+        PublishResult result = services.Publish(package, database, new PublishOptions
+        {
+            DeployOptions = options,
+            GenerateDeploymentScript = true,
+            GenerateDeploymentReport = false,
+        });
+        File.WriteAllText(scriptPath, result.DatabaseScript ?? string.Empty);
+        return new DeploymentOutput(scriptPath, reportPath, Deployed: true);
+    }
+
+    /// <summary>Scripts the deployment against a live database, without deploying.</summary>
+    public string ScriptAgainstDatabase(string dacpacPath, string connectionString, DacDeployOptions options)
+    {
+        string database = Connection.DatabaseName(connectionString);
+        using var package = DacPackage.Load(dacpacPath);
+        var services = new DacServices(connectionString);
+        services.Message += (_, e) => log.WriteLine(e.Message.ToString());
+        return services.GenerateDeployScript(package, database, options);
+    }
+
+    /// <summary>Scripts the deployment against another package (an empty database, an older version).</summary>
+    public static (string Script, string Report) ScriptAgainstPackage(
+        string dacpacPath, string targetDacpacPath, string targetDatabaseName, DacDeployOptions options)
+    {
+        using var package = DacPackage.Load(dacpacPath);
+        using var target = DacPackage.Load(targetDacpacPath);
+        string script = DacServices.GenerateDeployScript(package, target, targetDatabaseName, options);
+        string report = DacServices.GenerateDeployReport(package, target, targetDatabaseName, options);
+        return (script, report);
+    }
+
+    /// <summary>Offline: the script and report for an empty database, written to <paramref name="outputDirectory"/>.</summary>
+    public DeploymentOutput ScriptForEmptyDatabase(string dacpacPath, DacDeployOptions options, string outputDirectory, string databaseName)
+    {
+        Directory.CreateDirectory(outputDirectory);
+        string work = Path.Combine(Path.GetTempPath(), "crmdb-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            string target = OfflineTarget.EmptyDatabase(work);
+            var (script, report) = ScriptAgainstPackage(dacpacPath, target, databaseName, options);
+            string scriptPath = Path.Combine(outputDirectory, $"CrmDb.{Safe(databaseName)}.publish.sql");
+            string reportPath = Path.Combine(outputDirectory, $"CrmDb.{Safe(databaseName)}.DeployReport.xml");
+            File.WriteAllText(scriptPath, script);
+            File.WriteAllText(reportPath, report);
+            log.WriteLine(Text["OfflineWritten", scriptPath, reportPath]);
+            return new DeploymentOutput(scriptPath, reportPath, Deployed: false);
+        }
+        finally
+        {
+            if (Directory.Exists(work))
+            {
+                Directory.Delete(work, recursive: true);
+            }
+        }
+    }
+
+    private static string Safe(string name) => string.Concat(name.Select(c => Path.GetInvalidFileNameChars().Contains(c) ? '_' : c));
+}

@@ -1,0 +1,3 @@
+using CrmDb.Runner.Cli;
+
+return await CrmDbApp.RunAsync(args, CliContext.FromConsole()).ConfigureAwait(false);

@@ -1,0 +1,34 @@
+using CrmDb.Runner.Cli;
+
+namespace CrmDb.Tests.Infrastructure;
+
+/// <summary>What one crmdb invocation printed and returned.</summary>
+public sealed record CliResult(int ExitCode, string Out, string Error);
+
+/// <summary>Runs crmdb in-process, with its console captured, exactly as the command line would.</summary>
+public static class CliRunner
+{
+    private static readonly SemaphoreSlim OneAtATime = new(1, 1);
+
+    /// <summary>Runs crmdb with <paramref name="args"/>, feeding <paramref name="input"/> on standard input.</summary>
+    public static CliResult Run(string input, params string[] args)
+    {
+        // The CLI sets the UI culture of the process: keep runs from overlapping.
+        OneAtATime.Wait();
+        try
+        {
+            var output = new StringWriter();
+            var error = new StringWriter();
+            int exitCode = CrmDbApp.RunAsync(args, new CliContext(new StringReader(input), output, error, IsInteractive: false))
+                .GetAwaiter().GetResult();
+            return new CliResult(exitCode, output.ToString(), error.ToString());
+        }
+        finally
+        {
+            OneAtATime.Release();
+        }
+    }
+
+    /// <summary>Runs crmdb with no standard input.</summary>
+    public static CliResult Run(params string[] args) => Run(string.Empty, args);
+}
