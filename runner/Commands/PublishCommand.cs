@@ -30,11 +30,12 @@ public static class PublishCommand
         var command = new Command("publish", Text["PublishDescription"]) { connection, profile, variables, dacpac, output };
         command.SetHandler(context, parseResult =>
         {
+            // Every input is checked before anything is deployed or written.
+            string? connectionString = Connection.Find(parseResult.GetValue(connection));
             string package = DacpacLocator.Locate(parseResult.GetValue(dacpac));
             var options = DeployOptionsFactory.Create(
                 parseResult.GetValue(profile), CommonOptions.ParseVariables(parseResult.GetValue(variables)), context.Out);
             string outputDirectory = Path.GetFullPath(parseResult.GetValue(output)!);
-            string? connectionString = Connection.Find(parseResult.GetValue(connection));
             var deployer = new Deployer(context.Out);
             if (connectionString is null)
             {

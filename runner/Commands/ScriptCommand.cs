@@ -30,12 +30,13 @@ public static class ScriptCommand
         });
         command.SetHandler(context, parseResult =>
         {
+            // Every input is checked before anything is compared or written.
+            string? connectionString = Connection.Find(parseResult.GetValue(connection));
             string package = DacpacLocator.Locate(parseResult.GetValue(dacpac));
             var options = DeployOptionsFactory.Create(
                 parseResult.GetValue(profile), CommonOptions.ParseVariables(parseResult.GetValue(variables)), context.Out);
             string outputPath = Path.GetFullPath(parseResult.GetValue(output)!);
             string? target = parseResult.GetValue(targetDacpac);
-            string? connectionString = Connection.Find(parseResult.GetValue(connection));
             try
             {
                 string script;

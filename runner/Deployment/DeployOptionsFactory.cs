@@ -4,8 +4,9 @@ using Microsoft.SqlServer.Dac;
 namespace CrmDb.Runner.Deployment;
 
 /// <summary>
-/// Deployment options: the publish profile's, or safe defaults for an existing CRM database,
-/// with the rules that protect Sage's objects applied last, whatever the profile says.
+/// Deployment options: those of the given publish profile, else of database/CrmDb.publish.xml
+/// (shipped beside crmdb), with the rule that protects Sage's objects applied last, whatever
+/// the profile says.
 /// </summary>
 public static class DeployOptionsFactory
 {
@@ -14,26 +15,20 @@ public static class DeployOptionsFactory
     /// <summary>Builds the options, loading <paramref name="profilePath"/> when given.</summary>
     public static DacDeployOptions Create(string? profilePath, IReadOnlyDictionary<string, string> variables, TextWriter log)
     {
-        DacDeployOptions options;
-        if (string.IsNullOrWhiteSpace(profilePath))
+        string path = string.IsNullOrWhiteSpace(profilePath) ? DefaultProfilePath : profilePath;
+        if (!File.Exists(path))
         {
-            options = Defaults();
+            throw new UsageException(Text["ProfileMissing", path]);
         }
-        else
-        {
-            if (!File.Exists(profilePath))
-            {
-                throw new UsageException(Text["ProfileMissing", profilePath]);
-            }
 
-            try
-            {
-                options = DacProfile.Load(profilePath).DeployOptions;
-            }
-            catch (Exception ex) when (ex is DacServicesException or InvalidOperationException or System.Xml.XmlException)
-            {
-                throw new UsageException(Text["ProfileInvalid", profilePath, ex.Message]);
-            }
+        DacDeployOptions options;
+        try
+        {
+            options = DacProfile.Load(path).DeployOptions;
+        }
+        catch (Exception ex) when (ex is DacServicesException or InvalidOperationException or System.Xml.XmlException)
+        {
+            throw new UsageException(Text["ProfileInvalid", path, ex.Message]);
         }
 
         foreach (var (name, value) in variables)
@@ -51,22 +46,6 @@ public static class DeployOptionsFactory
         return options;
     }
 
-    /// <summary>The defaults: those of database/CrmDb.publish.xml.</summary>
-    public static DacDeployOptions Defaults() => new()
-    {
-        BlockOnPossibleDataLoss = true,
-        DropObjectsNotInSource = false,
-        IncludeCompositeObjects = false,
-        CreateNewDatabase = false,
-        ScriptDatabaseOptions = false,
-        ScriptDatabaseCollation = false,
-        IgnorePermissions = false,
-        IgnoreRoleMembership = true,
-        IgnoreUserSettingsObjects = true,
-        DoNotDropObjectTypes = [ObjectType.Users, ObjectType.Logins, ObjectType.Permissions, ObjectType.RoleMembership],
-        GenerateSmartDefaults = false,
-        AllowIncompatiblePlatform = false,
-        IncludeTransactionalScripts = true,
-        VerifyDeployment = true,
-    };
+    /// <summary>The profile shipped beside crmdb: a copy of database/CrmDb.publish.xml.</summary>
+    public static string DefaultProfilePath => Path.Combine(AppContext.BaseDirectory, "dacpac", "CrmDb.publish.xml");
 }

@@ -11,7 +11,7 @@ public static class CliRunner
     private static readonly SemaphoreSlim OneAtATime = new(1, 1);
 
     /// <summary>Runs crmdb with <paramref name="args"/>, feeding <paramref name="input"/> on standard input.</summary>
-    public static CliResult Run(string input, params string[] args)
+    public static CliResult RunWithInput(string input, params string[] args)
     {
         // The CLI sets the UI culture of the process: keep runs from overlapping.
         OneAtATime.Wait();
@@ -30,5 +30,5 @@ public static class CliRunner
     }
 
     /// <summary>Runs crmdb with no standard input.</summary>
-    public static CliResult Run(params string[] args) => Run(string.Empty, args);
+    public static CliResult Run(params string[] args) => RunWithInput(string.Empty, args);
 }
