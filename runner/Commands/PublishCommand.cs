@@ -44,6 +44,20 @@ public static class PublishCommand
                 return ExitCodes.Success;
             }
 
+            byte[]? assemblyHash = PackageClrHash.Read(package);
+            var facts = Prerequisites.Read(connectionString, assemblyHash ?? []);
+            var findings = Prerequisites.Evaluate(assemblyHash is null ? facts with { AssemblyHashTrusted = true } : facts);
+            foreach (var finding in findings)
+            {
+                (finding.Blocking ? context.Error : context.Out).WriteLine(finding.Message);
+            }
+
+            if (findings.Any(f => f.Blocking))
+            {
+                context.Error.WriteLine(Text["PrereqBlocked"]);
+                return ExitCodes.ProcessingErrors;
+            }
+
             try
             {
                 var result = deployer.Publish(package, connectionString, options, outputDirectory);
