@@ -37,6 +37,19 @@ internal sealed partial class TransactionPaths
     private const int MaxTerms = 32;
     private const int RoundsBeforeWidening = 20;
 
+    // Abstract values of numbers (bits of a fact's mask).
+    private const int Negative = 0b0001;
+    private const int Zero = 0b0010;
+    private const int Positive = 0b0100;
+    private const int Null = 0b1000;
+
+    private enum Truth
+    {
+        True,
+        False,
+        Unknown,
+    }
+
     private readonly HashSet<string> savepointNames;
     private readonly Dictionary<string, HashSet<string>> variablesOfFact = [];
     private readonly Dictionary<BeginTransactionStatement, PathFinding> leaks = [];
@@ -114,7 +127,7 @@ internal sealed partial class TransactionPaths
                     // The error may have doomed the transaction (XACT_STATE() = -1) or left it committable.
                     catchStart.Add(state with
                     {
-                        Facts = state.Open.Count > 0 ? state.Facts.SetItem(XactState, 0b101) : state.Facts.Remove(XactState),
+                        Facts = state.Open.Count > 0 ? state.Facts.SetItem(XactState, Negative | Positive) : state.Facts.Remove(XactState),
                     });
                 }
 
@@ -141,7 +154,7 @@ internal sealed partial class TransactionPaths
                 return new PathSet();
             case RaiseErrorStatement raiseError:
             {
-                int? severity = IntegerValue(raiseError.SecondParameter);
+                long? severity = IntegerValue(raiseError.SecondParameter);
                 // Severity 11 or more inside TRY enters the CATCH (already recorded above); outside, the batch goes on.
                 return context.Errors is not null && severity >= 11 ? new PathSet() : input;
             }
@@ -155,14 +168,14 @@ internal sealed partial class TransactionPaths
                 return input.Select(state => state with
                 {
                     Open = state.Open.Count < MaxNesting ? state.Open.Add(begin) : state.Open,
-                    Facts = state.Facts.SetItem(TranCount, 0b10).SetItem(XactState, 0b100),
+                    Facts = state.Facts.SetItem(TranCount, Positive).SetItem(XactState, Positive),
                 });
             case CommitTransactionStatement:
                 return input.Select(state =>
                 {
                     var open = state.Open.Count > 0 ? state.Open.RemoveAt(state.Open.Count - 1) : state.Open;
                     var facts = state.Facts.Remove(TranCount).Remove(XactState);
-                    return state with { Open = open, Facts = open.Count > 0 ? facts.SetItem(TranCount, 0b10).SetItem(XactState, 0b100) : facts };
+                    return state with { Open = open, Facts = open.Count > 0 ? facts.SetItem(TranCount, Positive).SetItem(XactState, Positive) : facts };
                 });
             case RollbackTransactionStatement rollback:
                 if (NameOf(rollback.Name) is { } name && savepointNames.Contains(name))
@@ -173,7 +186,7 @@ internal sealed partial class TransactionPaths
                 return input.Select(state => state with
                 {
                     Open = [],
-                    Facts = state.Facts.SetItem(TranCount, 0b01).SetItem(XactState, 0b010),
+                    Facts = state.Facts.SetItem(TranCount, Zero).SetItem(XactState, Zero),
                 });
             case PredicateSetStatement set when set.Options.HasFlag(SetOptions.XactAbort):
                 return input.Select(state => state with { XactAbort = set.IsOn });
@@ -234,10 +247,13 @@ internal sealed partial class TransactionPaths
         }
     }
 
-    /// <summary>The paths of <paramref name="input"/> on which <paramref name="predicate"/> has <paramref name="value"/>.</summary>
+    /// <summary>The paths of <paramref name="input"/> that take the THEN branch (<paramref name="value"/> true) or the ELSE branch.</summary>
     private PathSet Branch(PathSet input, BooleanExpression predicate, bool value)
     {
-        IReadOnlyList<Term> terms = Outcomes(predicate, value);
+        // ELSE is taken when the condition is false or unknown (NULL).
+        IReadOnlyList<Term> terms = value
+            ? Outcomes(predicate, Truth.True)
+            : Either(Outcomes(predicate, Truth.False), Outcomes(predicate, Truth.Unknown));
         var output = new PathSet();
         foreach (State state in input)
         {
@@ -269,29 +285,46 @@ internal sealed partial class TransactionPaths
         }
 
         // Our own transaction is open: a path where the engine says there is none does not exist.
-        bool noTransaction = (facts.TryGetValue(TranCount, out int count) && count == 0b01)
-            || (facts.TryGetValue(XactState, out int xact) && xact == 0b010);
+        bool noTransaction = (facts.TryGetValue(TranCount, out int count) && count == Zero)
+            || (facts.TryGetValue(XactState, out int xact) && xact == Zero);
         return state.Open.Count > 0 && noTransaction ? null : state with { Facts = facts };
     }
 
     /// <summary>
-    /// The ways <paramref name="expression"/> can have <paramref name="value"/>, as alternative
-    /// sets of facts (a disjunction of conjunctions). One empty term means "no knowledge".
+    /// The ways <paramref name="expression"/> can evaluate to <paramref name="truth"/> (T-SQL's
+    /// three-valued logic), as alternative sets of facts: a disjunction of conjunctions.
+    /// A single empty term means "possible, nothing learnt"; no term means "impossible".
     /// </summary>
-    private IReadOnlyList<Term> Outcomes(BooleanExpression expression, bool value)
+    private IReadOnlyList<Term> Outcomes(BooleanExpression expression, Truth truth)
     {
         IReadOnlyList<Term> terms = expression switch
         {
-            BooleanParenthesisExpression parenthesis => Outcomes(parenthesis.Expression, value),
-            BooleanNotExpression not => Outcomes(not.Expression, !value),
-            BooleanBinaryExpression { BinaryExpressionType: BooleanBinaryExpressionType.And } and =>
-                value ? Both(Outcomes(and.FirstExpression, true), Outcomes(and.SecondExpression, true))
-                      : Either(Outcomes(and.FirstExpression, false), Outcomes(and.SecondExpression, false)),
-            BooleanBinaryExpression { BinaryExpressionType: BooleanBinaryExpressionType.Or } or =>
-                value ? Either(Outcomes(or.FirstExpression, true), Outcomes(or.SecondExpression, true))
-                      : Both(Outcomes(or.FirstExpression, false), Outcomes(or.SecondExpression, false)),
-            BooleanComparisonExpression comparison => Compare(comparison, value),
-            _ => Atom(expression, value),
+            BooleanParenthesisExpression parenthesis => Outcomes(parenthesis.Expression, truth),
+            BooleanNotExpression not => Outcomes(not.Expression, truth switch
+            {
+                Truth.True => Truth.False,
+                Truth.False => Truth.True,
+                _ => Truth.Unknown,
+            }),
+            BooleanBinaryExpression { BinaryExpressionType: BooleanBinaryExpressionType.And } and => truth switch
+            {
+                Truth.True => Both(Outcomes(and.FirstExpression, Truth.True), Outcomes(and.SecondExpression, Truth.True)),
+                Truth.False => Either(Outcomes(and.FirstExpression, Truth.False), Outcomes(and.SecondExpression, Truth.False)),
+                _ => Either(
+                    Both(Outcomes(and.FirstExpression, Truth.Unknown), Either(Outcomes(and.SecondExpression, Truth.True), Outcomes(and.SecondExpression, Truth.Unknown))),
+                    Both(Outcomes(and.FirstExpression, Truth.True), Outcomes(and.SecondExpression, Truth.Unknown))),
+            },
+            BooleanBinaryExpression { BinaryExpressionType: BooleanBinaryExpressionType.Or } or => truth switch
+            {
+                Truth.True => Either(Outcomes(or.FirstExpression, Truth.True), Outcomes(or.SecondExpression, Truth.True)),
+                Truth.False => Both(Outcomes(or.FirstExpression, Truth.False), Outcomes(or.SecondExpression, Truth.False)),
+                _ => Either(
+                    Both(Outcomes(or.FirstExpression, Truth.Unknown), Either(Outcomes(or.SecondExpression, Truth.False), Outcomes(or.SecondExpression, Truth.Unknown))),
+                    Both(Outcomes(or.FirstExpression, Truth.False), Outcomes(or.SecondExpression, Truth.Unknown))),
+            },
+            BooleanComparisonExpression comparison => Compare(comparison, truth),
+            BooleanIsNullExpression { Expression: VariableReference variable } isNull => IsNull(variable, isNull.IsNot, truth),
+            _ => Atom(expression, truth),
         };
         return terms.Count > MaxTerms ? [Term.Empty] : terms;
     }
@@ -315,7 +348,7 @@ internal sealed partial class TransactionPaths
 
     private static IReadOnlyList<Term> Either(IReadOnlyList<Term> left, IReadOnlyList<Term> right) => [.. left, .. right];
 
-    private IReadOnlyList<Term> Compare(BooleanComparisonExpression comparison, bool value)
+    private IReadOnlyList<Term> Compare(BooleanComparisonExpression comparison, Truth truth)
     {
         ScalarExpression left = Unwrap(comparison.FirstExpression);
         ScalarExpression right = Unwrap(comparison.SecondExpression);
@@ -323,7 +356,12 @@ internal sealed partial class TransactionPaths
         if (IntegerValue(left) is { } a && IntegerValue(right) is { } b)
         {
             // A constant condition, such as WHILE 1 = 1, goes one way only.
-            return Evaluate(type, a, b) is { } constant ? (constant == value ? [Term.Empty] : []) : [Term.Empty];
+            return Evaluate(type, a, a, b) switch
+            {
+                true => truth == Truth.True ? [Term.Empty] : [],
+                false => truth == Truth.False ? [Term.Empty] : [],
+                null => Atom(comparison, truth),
+            };
         }
 
         if (IntegerValue(left) is not null && OperandKey(right) is not null)
@@ -331,18 +369,54 @@ internal sealed partial class TransactionPaths
             (left, right, type) = (right, left, Mirror(type));
         }
 
-        if (OperandKey(left) is { } key && IntegerValue(right) is { } literal && TrueMask(key, type, literal) is { } mask)
+        if (OperandKey(left) is not { } key || IntegerValue(right) is not { } literal)
         {
-            variablesOfFact.TryAdd(key, key.StartsWith("n:@@", StringComparison.Ordinal) || key == XactState ? [] : [key[2..]]);
-            int wanted = value ? mask : Full(key) & ~mask;
-            return wanted == 0 ? [] : [Term.Of(key, wanted)];
+            return Atom(comparison, truth);
         }
 
-        return Atom(comparison, value);
+        // Each abstract value of the operand makes the comparison true, false, or (when it
+        // stands for several numbers that disagree) cannot be told: then fall back to the text.
+        int whenTrue = 0, whenFalse = 0;
+        foreach (var (bit, low, high) in Intervals(key))
+        {
+            switch (Evaluate(type, low, high, literal))
+            {
+                case true:
+                    whenTrue |= bit;
+                    break;
+                case false:
+                    whenFalse |= bit;
+                    break;
+                default:
+                    return Atom(comparison, truth);
+            }
+        }
+
+        variablesOfFact.TryAdd(key, key == TranCount || key == XactState ? [] : [key[2..]]);
+        int wanted = truth switch
+        {
+            Truth.True => whenTrue,
+            Truth.False => whenFalse,
+            _ => Full(key) & Null,
+        };
+        return wanted == 0 ? [] : [Term.Of(key, wanted)];
+    }
+
+    private IReadOnlyList<Term> IsNull(VariableReference variable, bool isNot, Truth truth)
+    {
+        string key = "n:" + variable.Name.ToLowerInvariant();
+        variablesOfFact.TryAdd(key, [key[2..]]);
+        int nullMask = isNot ? Full(key) & ~Null : Null;
+        return truth switch
+        {
+            Truth.True => [Term.Of(key, nullMask)],
+            Truth.False => [Term.Of(key, Full(key) & ~nullMask)],
+            _ => [],
+        };
     }
 
     /// <summary>A condition remembered by its text, if it reads only variables and literals.</summary>
-    private IReadOnlyList<Term> Atom(BooleanExpression expression, bool value)
+    private IReadOnlyList<Term> Atom(BooleanExpression expression, Truth truth)
     {
         bool stable = Fragments.All<FunctionCall>(expression).Count == 0
             && Fragments.All<ScalarSubquery>(expression).Count == 0
@@ -357,7 +431,7 @@ internal sealed partial class TransactionPaths
         generator.GenerateScript(expression, out string text);
         string key = "b:" + Spaces().Replace(text.ToUpperInvariant(), " ");
         variablesOfFact.TryAdd(key, Fragments.All<VariableReference>(expression).Select(v => v.Name).ToHashSet(StringComparer.OrdinalIgnoreCase));
-        return [Term.Of(key, value ? 0b01 : 0b10)];
+        return [Term.Of(key, truth switch { Truth.True => 0b001, Truth.False => 0b010, _ => 0b100 })];
     }
 
     /// <summary>Forgets what was known about <paramref name="variables"/> once they are assigned.</summary>
@@ -427,41 +501,37 @@ internal sealed partial class TransactionPaths
     };
 
     /// <summary>
-    /// The abstract values for which "key type literal" holds, when they agree for every
-    /// concrete value they stand for. Counts and variables: bit 1 = 0, bit 2 = positive.
-    /// XACT_STATE(): bit 1 = -1, bit 2 = 0, bit 3 = 1.
+    /// The abstract values of an operand, each a bit and the interval of numbers it stands for.
+    /// Variables: negative, zero, positive (and NULL, which compares to nothing).
+    /// @@TRANCOUNT: zero, positive. XACT_STATE(): -1, 0, 1.
     /// </summary>
-    private static int? TrueMask(string key, BooleanComparisonType type, int literal)
+    private static IEnumerable<(int Bit, long Low, long High)> Intervals(string key)
     {
-        int[][] domain = key == XactState ? [[-1], [0], [1]] : [[0], [1, 2, 3, 1000]];
-        int mask = 0;
-        for (int bit = 0; bit < domain.Length; bit++)
+        if (key == XactState)
         {
-            var results = domain[bit].Select(sample => Evaluate(type, sample, literal)).Distinct().ToList();
-            if (results.Count != 1 || results[0] is null)
-            {
-                return null;
-            }
-
-            if (results[0] == true)
-            {
-                mask |= 1 << bit;
-            }
+            return [(Negative, -1, -1), (Zero, 0, 0), (Positive, 1, 1)];
         }
 
-        return mask;
+        var all = new (int Bit, long Low, long High)[] { (Negative, long.MinValue, -1), (Zero, 0, 0), (Positive, 1, long.MaxValue) };
+        return all.Where(interval => (Full(key) & interval.Bit) != 0);
     }
 
-    private static bool? Evaluate(BooleanComparisonType type, int a, int b) => type switch
+    /// <summary>Whether "x type literal" holds for every x in [low, high] (true), for none (false), or for some only (null).</summary>
+    private static bool? Evaluate(BooleanComparisonType type, long low, long high, long literal)
     {
-        BooleanComparisonType.Equals => a == b,
-        BooleanComparisonType.NotEqualToBrackets or BooleanComparisonType.NotEqualToExclamation => a != b,
-        BooleanComparisonType.GreaterThan => a > b,
-        BooleanComparisonType.LessThan => a < b,
-        BooleanComparisonType.GreaterThanOrEqualTo or BooleanComparisonType.NotLessThan => a >= b,
-        BooleanComparisonType.LessThanOrEqualTo or BooleanComparisonType.NotGreaterThan => a <= b,
-        _ => null,
-    };
+        (bool all, bool none) = type switch
+        {
+            BooleanComparisonType.Equals => (low == literal && high == literal, literal < low || literal > high),
+            BooleanComparisonType.NotEqualToBrackets or BooleanComparisonType.NotEqualToExclamation =>
+                (literal < low || literal > high, low == literal && high == literal),
+            BooleanComparisonType.GreaterThan => (low > literal, high <= literal),
+            BooleanComparisonType.GreaterThanOrEqualTo or BooleanComparisonType.NotLessThan => (low >= literal, high < literal),
+            BooleanComparisonType.LessThan => (high < literal, low >= literal),
+            BooleanComparisonType.LessThanOrEqualTo or BooleanComparisonType.NotGreaterThan => (high <= literal, low > literal),
+            _ => (false, false),
+        };
+        return all ? true : none ? false : null;
+    }
 
     private static BooleanComparisonType Mirror(BooleanComparisonType type) => type switch
     {
@@ -477,15 +547,22 @@ internal sealed partial class TransactionPaths
     private static ScalarExpression Unwrap(ScalarExpression expression) =>
         expression is ParenthesisExpression parenthesis ? Unwrap(parenthesis.Expression) : expression;
 
-    private static int? IntegerValue(ScalarExpression? expression) => expression is null ? null : Unwrap(expression) switch
+    private static long? IntegerValue(ScalarExpression? expression) => expression is null ? null : Unwrap(expression) switch
     {
-        IntegerLiteral literal when int.TryParse(literal.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) => value,
+        IntegerLiteral literal when long.TryParse(literal.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out long value) => value,
         UnaryExpression { UnaryExpressionType: UnaryExpressionType.Negative } negative => -IntegerValue(negative.Expression),
         UnaryExpression { UnaryExpressionType: UnaryExpressionType.Positive } positive => IntegerValue(positive.Expression),
         _ => null,
     };
 
-    private static int Full(string key) => key == XactState ? 0b111 : 0b11;
+    /// <summary>Every abstract value a key can take.</summary>
+    private static int Full(string key) => key switch
+    {
+        TranCount => Zero | Positive,
+        XactState => Negative | Zero | Positive,
+        _ when key.StartsWith("n:", StringComparison.Ordinal) => Negative | Zero | Positive | Null,
+        _ => 0b111, // text conditions: true, false, unknown
+    };
 
     private static string? NameOf(IdentifierOrValueExpression? name) => name switch
     {
