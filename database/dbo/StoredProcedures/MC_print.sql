@@ -45,8 +45,7 @@ BEGIN
             SET @Line = SUBSTRING(@Line, @MaxPiece + 1, DATALENGTH(@Line) / 2);
         END;
 
-        -- The loop above left at most @MaxPiece characters: the conversion loses nothing.
-        SET @Piece = CONVERT(nvarchar(2000), @Line);
+        SET @Piece = @Line;
         RAISERROR(N'%s', 0, 1, @Piece) WITH NOWAIT;
 
         IF @End = 0
