@@ -36,6 +36,7 @@ internal sealed partial class TransactionPaths
     private const int MaxNesting = 3;
     private const int MaxTerms = 32;
     private const int RoundsBeforeWidening = 20;
+    private const int MaxStates = 512;
 
     // Abstract values of numbers (bits of a fact's mask).
     private const int Negative = 0b0001;
@@ -51,6 +52,7 @@ internal sealed partial class TransactionPaths
     }
 
     private readonly HashSet<string> savepointNames;
+    private readonly HashSet<BooleanExpression> decisive = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<string, HashSet<string>> variablesOfFact = [];
     private readonly Dictionary<BeginTransactionStatement, PathFinding> leaks = [];
     private readonly List<PathFinding> unfollowable = [];
@@ -61,7 +63,39 @@ internal sealed partial class TransactionPaths
             .Select(save => NameOf(save.Name))
             .OfType<string>()
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+        // Only conditions that decide something about transactions or where a path goes are
+        // remembered: remembering every parameter check would multiply the paths for nothing.
+        foreach (var ifStatement in Fragments.All<IfStatement>(procedure))
+        {
+            if (Decides(ifStatement.ThenStatement) || Decides(ifStatement.ElseStatement) || ReadsTransactionState(ifStatement.Predicate))
+            {
+                decisive.Add(ifStatement.Predicate);
+            }
+        }
+
+        foreach (var loop in Fragments.All<WhileStatement>(procedure))
+        {
+            if (Decides(loop.Statement) || ReadsTransactionState(loop.Predicate))
+            {
+                decisive.Add(loop.Predicate);
+            }
+        }
     }
+
+    private static bool Decides(TSqlFragment? fragment) =>
+        fragment is not null
+        && (Fragments.All<TransactionStatement>(fragment).Count > 0
+            || Fragments.All<ReturnStatement>(fragment).Count > 0
+            || Fragments.All<ThrowStatement>(fragment).Count > 0
+            || Fragments.All<RaiseErrorStatement>(fragment).Count > 0
+            || Fragments.All<BreakStatement>(fragment).Count > 0
+            || Fragments.All<ContinueStatement>(fragment).Count > 0
+            || Fragments.All<GoToStatement>(fragment).Count > 0);
+
+    private static bool ReadsTransactionState(BooleanExpression predicate) =>
+        Fragments.All<GlobalVariableExpression>(predicate).Any(g => string.Equals(g.Name, "@@TRANCOUNT", StringComparison.OrdinalIgnoreCase))
+        || Fragments.All<FunctionCall>(predicate).Any(f => string.Equals(f.FunctionName.Value, "XACT_STATE", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Every transaction that a path can leave open, and every GOTO the rule cannot follow.</summary>
     public static IReadOnlyList<PathFinding> Find(ProcedureStatementBody procedure)
@@ -94,6 +128,12 @@ internal sealed partial class TransactionPaths
         if (input.Count == 0)
         {
             return input;
+        }
+
+        if (input.Count > MaxStates)
+        {
+            // Too many distinct paths: keep what is known about transactions, forget the variables.
+            input = input.Select(state => state with { Facts = state.Facts.RemoveRange(state.Facts.Keys.Where(k => k != TranCount && k != XactState)) });
         }
 
         // Inside a TRY, any statement may fail before it changes anything: the CATCH starts from here.
@@ -251,7 +291,7 @@ internal sealed partial class TransactionPaths
     private PathSet Branch(PathSet input, BooleanExpression predicate, bool value)
     {
         // ELSE is taken when the condition is false or unknown (NULL).
-        IReadOnlyList<Term> terms = value
+        IReadOnlyList<Term> terms = !decisive.Contains(predicate) ? [Term.Empty] : value
             ? Outcomes(predicate, Truth.True)
             : Either(Outcomes(predicate, Truth.False), Outcomes(predicate, Truth.Unknown));
         var output = new PathSet();

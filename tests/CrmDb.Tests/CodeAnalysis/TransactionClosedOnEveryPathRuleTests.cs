@@ -244,4 +244,27 @@ public sealed class TransactionClosedOnEveryPathRuleTests
 
         Assert.Single(findings);
     }
+
+    [Fact]
+    public void Forty_parameter_checks_before_a_transaction_are_followed_quickly_and_correctly()
+    {
+        string checks = string.Join("\n", Enumerable.Range(1, 40).Select(i =>
+            $"    DECLARE @p{i} int = @Id + {i};\n    IF @p{i} IS NULL OR @p{i} < 0 INSERT @Errors (Message) VALUES (N'@p{i}');"));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        var findings = Run($"""
+                DECLARE @Errors TABLE (Message nvarchar(400));
+            {checks}
+                IF EXISTS (SELECT 1 FROM @Errors)
+                    RETURN 1;
+                BEGIN TRANSACTION;
+                UPDATE dbo.Target SET Name = N'x' WHERE Id = @Id;
+                IF @Flag = 1
+                    RETURN 2;
+                COMMIT TRANSACTION;
+            """);
+
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"took {watch.Elapsed}");
+        Assert.Contains("RETURN at line", Assert.Single(findings).Message);
+    }
 }
