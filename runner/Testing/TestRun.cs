@@ -1,6 +1,5 @@
 using CrmDb.Clr;
 using CrmDb.Runner.Cli;
-using CrmDb.Runner.Deployment;
 using Microsoft.Data.SqlClient;
 using Microsoft.SqlServer.Dac;
 
@@ -16,7 +15,8 @@ public sealed record TestOutcome(string Class, string Name, string Result, strin
 /// <summary>
 /// crmdb test, on the server: throwaway databases, the packages deployed, tSQLt installed, the
 /// test classes loaded, tSQLt.RunAll, each result printed, and everything dropped again
-/// (also when something fails), so a server is left as it was found.
+/// (also when something fails). Like any publish, the deployment leaves CrmDb.Clr's hash in
+/// sys.trusted_assemblies: removing it could break another run on the same server.
 /// </summary>
 public sealed class TestRun(TestPlan plan, TextWriter output, TextWriter error)
 {
@@ -52,8 +52,6 @@ public sealed class TestRun(TestPlan plan, TextWriter output, TextWriter error)
         string crm = DatabasePrefix + suffix;
         string? gesCom = plan.GesComDacpac is null ? null : DatabasePrefix + "gescom_" + suffix;
         var created = new List<string>();
-        byte[]? clrHash = PackageClrHash.Read(plan.CrmDbDacpac);
-        bool clrHashTrustedBefore = clrHash is not null && IsTrusted(clrHash);
         try
         {
             CreateDatabase(crm, CrmCollation, created);
@@ -121,7 +119,7 @@ public sealed class TestRun(TestPlan plan, TextWriter output, TextWriter error)
         }
         finally
         {
-            CleanUp(created, clrHash, clrHashTrustedBefore);
+            CleanUp(created);
         }
     }
 
@@ -253,7 +251,7 @@ public sealed class TestRun(TestPlan plan, TextWriter output, TextWriter error)
         return outcomes;
     }
 
-    private void CleanUp(List<string> created, byte[]? clrHash, bool clrHashTrustedBefore)
+    private void CleanUp(List<string> created)
     {
         if (plan.Keep)
         {
@@ -279,32 +277,7 @@ public sealed class TestRun(TestPlan plan, TextWriter output, TextWriter error)
                 error.WriteLine(Text["DropFailed", name, ex.Message]);
             }
         }
-
-        // The deployment trusted the assembly's hash server-wide; forget it unless it was trusted before.
-        try
-        {
-            if (clrHash is not null && !clrHashTrustedBefore && IsTrusted(clrHash))
-            {
-                Execute("master", "EXEC sys.sp_drop_trusted_assembly @hash = @hash;", HashParameter(clrHash));
-            }
-        }
-        catch (SqlException ex)
-        {
-            error.WriteLine(Text["UntrustFailed", Convert.ToHexString(clrHash!), ex.Message]);
-        }
     }
-
-    private bool IsTrusted(byte[] hash)
-    {
-        using var connection = new SqlConnection(master);
-        connection.Open();
-        using var command = new SqlCommand("SELECT COUNT(*) FROM sys.trusted_assemblies WHERE hash = @hash;", connection);
-        command.Parameters.Add(HashParameter(hash));
-        return (int)command.ExecuteScalar()! > 0;
-    }
-
-    private static SqlParameter HashParameter(byte[] hash) =>
-        new("@hash", System.Data.SqlDbType.VarBinary, 64) { Value = hash };
 
     private void Execute(string database, string sql, params SqlParameter[] parameters)
     {
