@@ -21,8 +21,10 @@ internal sealed record PathFinding(string Message, TSqlFragment Fragment);
 /// What it knows about conditions: it remembers the outcome of tests on variables, @@TRANCOUNT
 /// and XACT_STATE() along each path, so that "IF @TranCount = 0 BEGIN TRANSACTION ... IF
 /// @TranCount = 0 COMMIT" and "IF XACT_STATE() &lt;&gt; 0 ROLLBACK" are understood, until the
-/// variable is assigned again. Conditions that read tables, functions or other @@ values are
-/// taken both ways.
+/// variable is assigned again (with three-valued logic: a NULL variable takes the ELSE). Only
+/// conditions of an IF or WHILE that holds a transaction statement, RETURN, THROW, RAISERROR,
+/// BREAK, CONTINUE or GOTO, or that read @@TRANCOUNT or XACT_STATE(), are remembered.
+/// Conditions that read tables, functions or other @@ values are taken both ways.
 ///
 /// What it does not see: procedures it calls, dynamic SQL, GOTO (reported instead), errors that
 /// end the batch outside TRY/CATCH while XACT_ABORT is OFF (conversion errors, for example),
