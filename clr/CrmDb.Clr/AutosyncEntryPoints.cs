@@ -16,18 +16,17 @@ namespace CrmDb.Clr
         /// <summary>The columns of dbo.MC_autosynchooks.</summary>
         public const string HookTable =
             "RunOrder int, SchemaName nvarchar(128), ProcedureName nvarchar(128), HookOrder nvarchar(128), Label nvarchar(128), "
-            + "IsConforming bit, Reason nvarchar(max), Parameters nvarchar(max), Statement nvarchar(max), DisplayStatement nvarchar(max), "
-            + "StatementParameters nvarchar(4000)";
+            + "IsConforming bit, Reason nvarchar(max), Parameters nvarchar(max), Statement nvarchar(max), DisplayStatement nvarchar(max)";
 
         /// <summary>The columns of dbo.MC_execsqlplan.</summary>
         public const string ExecSqlTable =
-            "Position int, Name nvarchar(128), TypeText nvarchar(4000), Wrapper nvarchar(max), WrapperParameters nvarchar(4000), ErrorMessage nvarchar(4000)";
+            "Position int, Name nvarchar(128), TypeText nvarchar(4000), Wrapper nvarchar(max), ErrorMessage nvarchar(4000)";
 
         /// <summary>
         /// dbo.MC_autosynchooks(@procedures, @erpIntegrationId, @erpSyncStatus, @gesComBaseInt, @tokenAccount):
         /// one row per AUTOSYNC procedure described by the XML <paramref name="procedures"/>
         /// (see <see cref="HookCatalog.ParseXml"/>), in run order, with the statement that calls it
-        /// (parameters: StatementParameters) and the same call with the values written out, or
+        /// (parameters: HookContract.StatementParameters, which dbo.MC_runautosync declares) and the same call with the values written out, or
         /// the reason it is not run. NULL values: listing only, nothing checked against values.
         /// </summary>
         [SqlFunction(Name = "MC_autosynchooks", FillRowMethodName = nameof(FillHookRow), TableDefinition = HookTable,
@@ -59,8 +58,7 @@ namespace CrmDb.Clr
             out SqlString reason,
             out SqlString parameters,
             out SqlString statement,
-            out SqlString displayStatement,
-            out SqlString statementParameters)
+            out SqlString displayStatement)
         {
             var entry = (HookEntry)row;
             runOrder = entry.RunOrder;
@@ -73,12 +71,11 @@ namespace CrmDb.Clr
             parameters = entry.Parameters;
             statement = entry.Statement ?? SqlString.Null;
             displayStatement = entry.Display ?? SqlString.Null;
-            statementParameters = HookContract.StatementParameters;
         }
 
         /// <summary>
         /// dbo.MC_execsqlplan(@parameters): for dbo.MC_execsql, a row at Position 0 with the
-        /// wrapper batch (parameters: WrapperParameters) or the ErrorMessage, then one row per
+        /// wrapper batch (parameters: ExecSqlBinding.WrapperParameters, which dbo.MC_execsql declares) or the ErrorMessage, then one row per
         /// declared parameter (Position, Name, TypeText).
         /// </summary>
         [SqlFunction(Name = "MC_execsqlplan", FillRowMethodName = nameof(FillExecSqlRow), TableDefinition = ExecSqlTable,
@@ -88,11 +85,11 @@ namespace CrmDb.Clr
             ExecSqlPlan plan = ExecSqlBinding.Plan(parameters.IsNull ? null : parameters.Value);
             var rows = new List<object[]>
             {
-                new object[] { 0, SqlString.Null, SqlString.Null, ToSql(plan.Wrapper), new SqlString(ExecSqlBinding.WrapperParameters), ToSql(plan.Error) },
+                new object[] { 0, SqlString.Null, SqlString.Null, ToSql(plan.Wrapper), ToSql(plan.Error) },
             };
             foreach (ExecSqlParameter parameter in plan.Parameters)
             {
-                rows.Add(new object[] { parameter.Position, new SqlString(parameter.Name), new SqlString(parameter.Type), SqlString.Null, SqlString.Null, SqlString.Null });
+                rows.Add(new object[] { parameter.Position, new SqlString(parameter.Name), new SqlString(parameter.Type), SqlString.Null, SqlString.Null });
             }
 
             return rows;
@@ -105,7 +102,6 @@ namespace CrmDb.Clr
             out SqlString name,
             out SqlString typeText,
             out SqlString wrapper,
-            out SqlString wrapperParameters,
             out SqlString errorMessage)
         {
             var values = (object[])row;
@@ -113,8 +109,7 @@ namespace CrmDb.Clr
             name = (SqlString)values[1];
             typeText = (SqlString)values[2];
             wrapper = (SqlString)values[3];
-            wrapperParameters = (SqlString)values[4];
-            errorMessage = (SqlString)values[5];
+            errorMessage = (SqlString)values[4];
         }
 
         private static SqlString ToSql(string? text) => text == null ? SqlString.Null : new SqlString(text);
