@@ -34,14 +34,14 @@ namespace CrmDb.Clr.Autosync
     /// <summary>One line of the hook list: what runs, in which order, or why not.</summary>
     public sealed class HookEntry
     {
-        internal HookEntry(int runOrder, HookProcedure procedure, HookName? name, HookBindingPlan? plan, string reason, string? statement, string? display)
+        internal HookEntry(int runOrder, HookProcedure procedure, IEnumerable<HookParameter> parameters, HookName? name, HookBindingPlan? plan, string reason, string? statement, string? display)
         {
             RunOrder = runOrder;
             Schema = procedure.Schema;
             Name = procedure.Name;
             Order = name?.Order;
             Label = name?.Label;
-            Parameters = HookBindingPlan.DescribeParameters(procedure.Parameters);
+            Parameters = HookBindingPlan.DescribeParameters(parameters);
             IsConforming = name != null && plan != null && plan.IsConforming;
             Reason = reason;
             Statement = statement;
@@ -194,17 +194,18 @@ namespace CrmDb.Clr.Autosync
             foreach (KeyValuePair<HookName, HookProcedure> pair in named)
             {
                 HookProcedure procedure = pair.Value;
-                HookBindingPlan plan = HookBindingPlan.Create(WithDefaults(procedure), values);
+                List<HookParameter> parameters = WithDefaults(procedure);
+                HookBindingPlan plan = HookBindingPlan.Create(parameters, values);
                 entries.Add(plan.IsConforming
-                    ? new HookEntry(entries.Count + 1, procedure, pair.Key, plan, string.Empty,
+                    ? new HookEntry(entries.Count + 1, procedure, parameters, pair.Key, plan, string.Empty,
                         plan.BuildStatement(procedure.Schema, procedure.Name), plan.BuildDisplay(procedure.Schema, procedure.Name, values))
-                    : new HookEntry(entries.Count + 1, procedure, pair.Key, plan, "Non conforme : " + plan.Reason, null, null));
+                    : new HookEntry(entries.Count + 1, procedure, parameters, pair.Key, plan, "Non conforme : " + plan.Reason, null, null));
             }
 
             foreach (HookProcedure procedure in offPattern)
             {
                 HookName.TryParse(procedure.Name, out _, out string reason);
-                entries.Add(new HookEntry(entries.Count + 1, procedure, null, null, reason, null, null));
+                entries.Add(new HookEntry(entries.Count + 1, procedure, WithDefaults(procedure), null, null, reason, null, null));
             }
 
             return entries;
