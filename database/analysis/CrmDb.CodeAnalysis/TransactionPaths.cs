@@ -134,8 +134,7 @@ internal sealed partial class TransactionPaths
 
         if (input.Count > MaxStates)
         {
-            // Too many distinct paths: keep what is known about transactions, forget the variables.
-            input = input.Select(state => state with { Facts = state.Facts.RemoveRange(state.Facts.Keys.Where(k => k != TranCount && k != XactState)) });
+            input = Join(input);
         }
 
         // Inside a TRY, any statement may fail before it changes anything: the CATCH starts from here.
@@ -474,6 +473,35 @@ internal sealed partial class TransactionPaths
         string key = "b:" + Spaces().Replace(text.ToUpperInvariant(), " ");
         variablesOfFact.TryAdd(key, Fragments.All<VariableReference>(expression).Select(v => v.Name).ToHashSet(StringComparer.OrdinalIgnoreCase));
         return [Term.Of(key, truth switch { Truth.True => 0b001, Truth.False => 0b010, _ => 0b100 })];
+    }
+
+    /// <summary>
+    /// Too many distinct paths: joins the paths that agree on their open transactions, XACT_ABORT,
+    /// @@TRANCOUNT and XACT_STATE(), keeping for each variable the union of what those paths
+    /// know (a variable unknown on one of them becomes unknown). What a path knows about the
+    /// transactions it opened survives, so "IF @TranCount = 0 BEGIN TRANSACTION ... IF
+    /// @TranCount = 0 COMMIT" is still followed in long procedures.
+    /// </summary>
+    private static PathSet Join(PathSet input)
+    {
+        var joined = new PathSet();
+        foreach (var group in input.GroupBy(state => string.Join(",", state.Open.Select(b => b.StartOffset)) + "|" + state.XactAbort
+            + "|" + (state.Facts.TryGetValue(TranCount, out int n) ? n : -1) + "|" + (state.Facts.TryGetValue(XactState, out int x) ? x : -1)))
+        {
+            State first = group.First();
+            var facts = first.Facts;
+            foreach (State other in group.Skip(1))
+            {
+                foreach (string key in facts.Keys)
+                {
+                    facts = other.Facts.TryGetValue(key, out int mask) ? facts.SetItem(key, facts[key] | mask) : facts.Remove(key);
+                }
+            }
+
+            joined.Add(first with { Facts = facts });
+        }
+
+        return joined;
     }
 
     /// <summary>Forgets what was known about <paramref name="variables"/> once they are assigned.</summary>

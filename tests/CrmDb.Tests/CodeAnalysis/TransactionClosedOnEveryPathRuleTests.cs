@@ -267,4 +267,54 @@ public sealed class TransactionClosedOnEveryPathRuleTests
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"took {watch.Elapsed}");
         Assert.Contains("RETURN at line", Assert.Single(findings).Message);
     }
+
+    /// <summary>Twelve independent checks before the work: 4,096 paths, past the rule's limit.</summary>
+    private static string ManyChecks() => string.Concat(Enumerable.Range(1, 12).Select(i =>
+        $"        DECLARE @Check{i} int = @Id - {i};\n        IF @Check{i} = 0 RAISERROR(N'check {i}', 10, 1);\n"));
+
+    [Fact]
+    public void In_a_procedure_with_more_paths_than_the_limit_the_house_pattern_is_still_followed()
+    {
+        var findings = Run($"""
+                SET XACT_ABORT ON;
+                DECLARE @Outer bit = CASE WHEN @@TRANCOUNT > 0 THEN 1 ELSE 0 END;
+                DECLARE @Step int = 0;
+                WHILE @Step < 3
+                BEGIN
+                    SET @Step += 1;
+                    BEGIN TRY
+                        IF @Outer = 0 BEGIN TRANSACTION; ELSE SAVE TRANSACTION s;
+                        UPDATE dbo.Target SET Name = N'x' WHERE Id = @Step;
+            {ManyChecks()}
+                    END TRY
+                    BEGIN CATCH
+                        SET @Id = ERROR_NUMBER();
+                    END CATCH;
+                    IF @Outer = 0
+                    BEGIN
+                        IF XACT_STATE() <> 0 ROLLBACK TRANSACTION;
+                    END
+                    ELSE IF XACT_STATE() = 1
+                        ROLLBACK TRANSACTION s;
+                END;
+            """);
+
+        Assert.Empty(findings);
+    }
+
+    [Fact]
+    public void In_a_procedure_with_more_paths_than_the_limit_a_leak_is_still_reported()
+    {
+        var findings = Run($"""
+                SET XACT_ABORT ON;
+                DECLARE @Outer bit = CASE WHEN @@TRANCOUNT > 0 THEN 1 ELSE 0 END;
+                IF @Outer = 0 BEGIN TRANSACTION; ELSE SAVE TRANSACTION s;
+                UPDATE dbo.Target SET Name = N'x' WHERE Id = @Id;
+            {ManyChecks()}
+                IF @Outer = 1
+                    ROLLBACK TRANSACTION s;
+            """);
+
+        Assert.Single(findings);
+    }
 }

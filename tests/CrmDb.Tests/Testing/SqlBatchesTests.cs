@@ -64,7 +64,9 @@ public sealed class SqlBatchesTests
             var batches = SqlBatches.Split(File.ReadAllText(file), file);
             Assert.True(batches.Count > 1, file + " holds no test");
             Assert.Contains($"tSQLt.NewTestClass '{className}'", batches[0].Text);
-            Assert.All(batches.Skip(1), b => Assert.Contains($"{className}.[test ", b.Text));
+            // After the class: its tests, and the SetUp, helpers and tables they share, all in the class's schema.
+            Assert.Contains(batches, b => b.Text.Contains($"{className}.[test ", StringComparison.Ordinal));
+            Assert.All(batches.Skip(1), b => Assert.Contains($"{className}.", b.Text));
         }
     }
 }

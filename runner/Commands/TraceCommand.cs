@@ -1,0 +1,78 @@
+using System.CommandLine;
+using System.Data;
+using System.Text;
+using CrmDb.Runner.Autosync;
+using CrmDb.Runner.Cli;
+using Microsoft.Data.SqlClient;
+
+namespace CrmDb.Runner.Commands;
+
+/// <summary>
+/// crmdb trace: EXEC dbo.MC_traceautosync for one or every active integration, its messages
+/// streamed as SSMS shows them, and copied to --output FILE for support.
+/// </summary>
+public static class TraceCommand
+{
+    private static readonly Localizer Text = new("Autosync");
+
+    /// <summary>Builds the verb.</summary>
+    public static Command Create(CliContext context)
+    {
+        var connection = CommonOptions.Connection();
+        var integration = new Option<int?>("--integration", "-i") { Description = Text["TraceIntegrationOption"], HelpName = "N" };
+        var status = AutosyncCommand.StatusOption(required: false);
+        var token = AutosyncCommand.TokenOption();
+        var output = new Option<string?>("--output", "-o") { Description = Text["TraceOutputOption"], HelpName = "FILE" };
+        var command = new Command("trace", Text["TraceDescription"]) { integration, status, token, output, connection };
+        command.SetHandler(context, async (parseResult, cancellationToken) =>
+        {
+            int? tokenValue = AutosyncCommand.CheckToken(parseResult.GetValue(token));
+            string connectionString = Connection.Require(parseResult.GetValue(connection));
+            string? file = parseResult.GetValue(output);
+            StreamWriter? copy = null;
+            try
+            {
+                if (file is not null)
+                {
+                    string path = Path.GetFullPath(file);
+                    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                    copy = new StreamWriter(path, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+                }
+
+                var outcome = await ProcedureCall.RunAsync(
+                    connectionString,
+                    "dbo.MC_traceautosync",
+                    [
+                        new SqlParameter("@ErpIntegrationID", SqlDbType.Int) { Value = (object?)parseResult.GetValue(integration) ?? DBNull.Value },
+                        new SqlParameter("@ErpSyncStatus", SqlDbType.NVarChar, 10) { Value = parseResult.GetValue(status)! },
+                        new SqlParameter("@tokenAccount", SqlDbType.Int) { Value = (object?)tokenValue ?? DBNull.Value },
+                    ],
+                    copy is null ? [context.Out] : [context.Out, copy],
+                    null,
+                    cancellationToken).ConfigureAwait(false);
+                if (file is not null)
+                {
+                    context.Out.WriteLine(Text["TraceWritten", Path.GetFullPath(file)]);
+                }
+
+                return ProcedureCall.ExitCode(outcome);
+            }
+            catch (IOException ex)
+            {
+                throw new UsageException(Text["TraceFileError", file ?? string.Empty, ex.Message]);
+            }
+            catch (UnauthorizedAccessException ex)
+            {
+                throw new UsageException(Text["TraceFileError", file ?? string.Empty, ex.Message]);
+            }
+            finally
+            {
+                if (copy is not null)
+                {
+                    await copy.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+        });
+        return command;
+    }
+}
