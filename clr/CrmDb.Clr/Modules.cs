@@ -62,10 +62,10 @@ namespace CrmDb.Clr
             switch (flags & 3)
             {
                 case 1:
-                    edition = "Force de vente";
+                    edition = ProductName(ModuleFlags.Sales);
                     break;
                 case 2:
-                    edition = "Service client";
+                    edition = ProductName(ModuleFlags.Service);
                     break;
                 case 3:
                     edition = "Duo";
@@ -76,12 +76,13 @@ namespace CrmDb.Clr
             }
 
             bool marketing = (flags & (int)ModuleFlags.Marketing) != 0;
+            string marketingName = ProductName(ModuleFlags.Marketing);
             if (edition.Length == 0)
             {
-                return marketing ? "Marketing" : "Aucun module";
+                return marketing ? marketingName : "Aucun module";
             }
 
-            return marketing ? edition + " + Marketing" : edition;
+            return marketing ? edition + " + " + marketingName : edition;
         }
 
         /// <summary>The module keys of <paramref name="flags"/> in bit order ("sales,service"), or "none".</summary>
@@ -102,6 +103,22 @@ namespace CrmDb.Clr
             }
 
             return names.Count == 0 ? NoneKeyword : string.Join(",", names.ToArray());
+        }
+
+        /// <summary>The product name of one module: "Force de vente", "Service client" or "Marketing".</summary>
+        public static string ProductName(ModuleFlags module)
+        {
+            switch (module)
+            {
+                case ModuleFlags.Sales:
+                    return "Force de vente";
+                case ModuleFlags.Service:
+                    return "Service client";
+                case ModuleFlags.Marketing:
+                    return "Marketing";
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(module), module, "One module: Sales, Service or Marketing.");
+            }
         }
 
         /// <summary>The known module keys, in bit order.</summary>

@@ -57,6 +57,8 @@ public static class CrmDbApp
         root.Subcommands.Add(PublishCommand.Create(context));
         root.Subcommands.Add(ScriptCommand.Create(context));
         root.Subcommands.Add(TokensCommand.Create(context));
+        root.Subcommands.Add(SysParamCommand.Create(context));
+        root.Subcommands.Add(ModulesCommand.Create(context));
         return root;
     }
 
