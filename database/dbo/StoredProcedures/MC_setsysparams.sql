@@ -102,7 +102,7 @@ BEGIN
     BEGIN
         SELECT @ProcedureCount = COUNT(*),
                @ProcedureId = MIN(p.object_id),
-               @Candidates = STRING_AGG(CONVERT(nvarchar(max), QUOTENAME(p.name)), N', ') WITHIN GROUP (ORDER BY p.name)
+               @Candidates = STRING_AGG(CONVERT(nvarchar(max), QUOTENAME(p.name)), N', ') WITHIN GROUP (ORDER BY p.name COLLATE Latin1_General_BIN2)
         FROM sys.procedures AS p
         WHERE p.schema_id = SCHEMA_ID(N'dbo')
           AND p.name COLLATE Latin1_General_CI_AS_KS_WS = (N'MC_apply_param_' + @name) COLLATE Latin1_General_CI_AS_KS_WS;
