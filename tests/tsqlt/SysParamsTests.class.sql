@@ -6,34 +6,19 @@ transaction: MC_setsysparams works on a savepoint there. Test curative procedure
 RAISERROR, which leaves the transaction committable (an error that dooms it would end the test
 itself); the engine tests in tests/CrmDb.Tests/SysParams cover calls without a transaction and
 failures that doom it.
+Each test fakes Custom_SysParams and MC_SysParamAudit and spies on MC_print itself, and creates
+the curative procedures it needs (tSQLt rolls them back).
 */
 EXEC tSQLt.NewTestClass 'SysParamsTests';
-GO
-
-CREATE PROCEDURE SysParamsTests.SetUp
-AS
-BEGIN
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
-    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
-END;
-GO
-
--- A curative procedure for cleanUrl, created inside the test (tSQLt rolls it back).
-CREATE PROCEDURE SysParamsTests.[CreateCurative]
-    @ProcedureName sysname,
-    @Parameters    nvarchar(4000),
-    @Body          nvarchar(4000) = N'RETURN 0;'
-AS
-BEGIN
-    DECLARE @Statement nvarchar(max) = N'CREATE PROCEDURE dbo.' + QUOTENAME(@ProcedureName) + N' ' + @Parameters + N' AS BEGIN ' + @Body + N' END;';
-    EXEC sys.sp_executesql @Statement;
-END;
 GO
 
 CREATE PROCEDURE SysParamsTests.[test inserts a live row when the parameter does not exist]
 AS
 BEGIN
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+
     EXEC dbo.MC_setsysparams @name = N'cleanUrl', @value = N'Y';
 
     SELECT Parm_Name, Parm_Value, Parm_Deleted INTO #Actual FROM dbo.Custom_SysParams;
@@ -46,6 +31,10 @@ GO
 CREATE PROCEDURE SysParamsTests.[test a new row gets its creation and update dates]
 AS
 BEGIN
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+
     DECLARE @Before datetime = DATEADD(SECOND, -1, GETDATE());
 
     EXEC dbo.MC_setsysparams @name = N'cleanUrl', @value = N'Y';
@@ -59,6 +48,10 @@ GO
 CREATE PROCEDURE SysParamsTests.[test updates the live row only and leaves deleted rows and other parameters alone]
 AS
 BEGIN
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+
     INSERT dbo.Custom_SysParams (Parm_ParmId, Parm_Name, Parm_Value, Parm_Deleted, Parm_CreatedBy, Parm_UpdatedDate)
     VALUES (1, N'cleanUrl', N'N', NULL, 4, '20200101'),
            (2, N'cleanUrl', N'old', 1, 4, '20190101'),
@@ -80,6 +73,10 @@ GO
 CREATE PROCEDURE SysParamsTests.[test matches the row by name as the column's collation does]
 AS
 BEGIN
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+
     -- Custom_SysParams compares with its own collation (French_CI_AS here): CLEANURL is cleanUrl.
     INSERT dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'cleanUrl', N'N');
 
@@ -95,6 +92,10 @@ GO
 CREATE PROCEDURE SysParamsTests.[test a change of case only is a change]
 AS
 BEGIN
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+
     INSERT dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'cleanUrl', N'y');
 
     EXEC dbo.MC_setsysparams @name = N'cleanUrl', @value = N'Y';
@@ -109,8 +110,12 @@ GO
 CREATE PROCEDURE SysParamsTests.[test an unchanged value leaves the row alone and still runs the curative]
 AS
 BEGIN
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+
     INSERT dbo.Custom_SysParams (Parm_Name, Parm_Value, Parm_UpdatedDate) VALUES (N'cleanUrl', N'Y', '20200101');
-    EXEC SysParamsTests.CreateCurative @ProcedureName = N'MC_apply_param_cleanurl', @Parameters = N'@value nvarchar(max)';
+    EXEC sys.sp_executesql N'CREATE PROCEDURE dbo.[MC_apply_param_cleanurl] @value nvarchar(max) AS BEGIN RETURN 0; END;';
     EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_apply_param_cleanurl';
 
     EXEC dbo.MC_setsysparams @name = N'cleanUrl', @value = N'Y';
@@ -128,8 +133,12 @@ GO
 CREATE PROCEDURE SysParamsTests.[test runs the curative procedure whatever the case of its name]
 AS
 BEGIN
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+
     -- The guide's example: cleanUrl runs MC_apply_param_cleanurl.
-    EXEC SysParamsTests.CreateCurative @ProcedureName = N'MC_apply_param_cleanurl', @Parameters = N'@value nvarchar(max)';
+    EXEC sys.sp_executesql N'CREATE PROCEDURE dbo.[MC_apply_param_cleanurl] @value nvarchar(max) AS BEGIN RETURN 0; END;';
     EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_apply_param_cleanurl';
 
     EXEC dbo.MC_setsysparams 'cleanUrl', 'Y';
@@ -144,7 +153,11 @@ GO
 CREATE PROCEDURE SysParamsTests.[test an upper-case curative name is found from a lower-case parameter name]
 AS
 BEGIN
-    EXEC SysParamsTests.CreateCurative @ProcedureName = N'MC_APPLY_PARAM_CLEANURL', @Parameters = N'@value nvarchar(max)';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+
+    EXEC sys.sp_executesql N'CREATE PROCEDURE dbo.[MC_APPLY_PARAM_CLEANURL] @value nvarchar(max) AS BEGIN RETURN 0; END;';
     EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_APPLY_PARAM_CLEANURL';
 
     EXEC dbo.MC_setsysparams @name = N'cleanurl', @value = N'Y';
@@ -157,11 +170,13 @@ GO
 CREATE PROCEDURE SysParamsTests.[test a procedure whose name only looks like the curative is not run]
 AS
 BEGIN
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+
     -- Accents and width are not ignored: neither is cleanUrl's curative.
-    EXEC SysParamsTests.CreateCurative @ProcedureName = N'MC_apply_param_cléanUrl', @Parameters = N'@value nvarchar(max)',
-        @Body = N'RAISERROR(N''accent ignoré à tort'', 16, 1);';
-    EXEC SysParamsTests.CreateCurative @ProcedureName = N'MC_apply_param_ｃleanUrl', @Parameters = N'@value nvarchar(max)',
-        @Body = N'RAISERROR(N''largeur ignorée à tort'', 16, 1);';
+    EXEC sys.sp_executesql N'CREATE PROCEDURE dbo.[MC_apply_param_cléanUrl] @value nvarchar(max) AS BEGIN RAISERROR(N''accent ignoré à tort'', 16, 1); END;';
+    EXEC sys.sp_executesql N'CREATE PROCEDURE dbo.[MC_apply_param_ｃleanUrl] @value nvarchar(max) AS BEGIN RAISERROR(N''largeur ignorée à tort'', 16, 1); END;';
     EXEC tSQLt.ExpectNoException;
 
     EXEC dbo.MC_setsysparams @name = N'cleanUrl', @value = N'Y';
@@ -171,6 +186,10 @@ GO
 CREATE PROCEDURE SysParamsTests.[test without a curative procedure it says so and keeps the value]
 AS
 BEGIN
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+
     EXEC dbo.MC_setsysparams @name = N'cleanUrl', @value = N'Y';
 
     DECLARE @Printed int = (SELECT COUNT(*) FROM dbo.MC_print_SpyProcedureLog
@@ -184,10 +203,13 @@ GO
 CREATE PROCEDURE SysParamsTests.[test passes only the parameters the curative declares, by their declared names]
 AS
 BEGIN
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+
     INSERT dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'cleanUrl', N'N');
     -- Declared in another order and case, without @value.
-    EXEC SysParamsTests.CreateCurative @ProcedureName = N'MC_apply_param_cleanurl',
-        @Parameters = N'@Previous_Value nvarchar(max), @NAME nvarchar(100)';
+    EXEC sys.sp_executesql N'CREATE PROCEDURE dbo.[MC_apply_param_cleanurl] @Previous_Value nvarchar(max), @NAME nvarchar(100) AS BEGIN RETURN 0; END;';
     EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_apply_param_cleanurl';
 
     EXEC dbo.MC_setsysparams @name = N'cleanUrl', @value = N'Y';
@@ -205,8 +227,11 @@ GO
 CREATE PROCEDURE SysParamsTests.[test previous value is NULL when the parameter did not exist]
 AS
 BEGIN
-    EXEC SysParamsTests.CreateCurative @ProcedureName = N'MC_apply_param_cleanurl',
-        @Parameters = N'@name nvarchar(100), @value nvarchar(max), @previous_value nvarchar(max)';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+
+    EXEC sys.sp_executesql N'CREATE PROCEDURE dbo.[MC_apply_param_cleanurl] @name nvarchar(100), @value nvarchar(max), @previous_value nvarchar(max) AS BEGIN RETURN 0; END;';
     EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_apply_param_cleanurl';
 
     EXEC dbo.MC_setsysparams @name = N'cleanUrl', @value = N'Y';
@@ -221,9 +246,12 @@ GO
 CREATE PROCEDURE SysParamsTests.[test a failing curative keeps nothing and its error names it and repeats its message]
 AS
 BEGIN
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+
     INSERT dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'cleanUrl', N'N');
-    EXEC SysParamsTests.CreateCurative @ProcedureName = N'MC_apply_param_cleanurl', @Parameters = N'@value nvarchar(max)',
-        @Body = N'UPDATE dbo.Custom_SysParams SET Parm_Value = N''touched by the curative''; RAISERROR(N''URL propres impossibles : IIS absent'', 16, 1);';
+    EXEC sys.sp_executesql N'CREATE PROCEDURE dbo.[MC_apply_param_cleanurl] @value nvarchar(max) AS BEGIN UPDATE dbo.Custom_SysParams SET Parm_Value = N''touched by the curative''; RAISERROR(N''URL propres impossibles : IIS absent'', 16, 1); END;';
     DECLARE @Error nvarchar(max);
 
     BEGIN TRY
@@ -246,7 +274,11 @@ GO
 CREATE PROCEDURE SysParamsTests.[test a curative returning a non-zero code counts as a failure]
 AS
 BEGIN
-    EXEC SysParamsTests.CreateCurative @ProcedureName = N'MC_apply_param_cleanurl', @Parameters = N'@value nvarchar(max)', @Body = N'RETURN 5;';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+
+    EXEC sys.sp_executesql N'CREATE PROCEDURE dbo.[MC_apply_param_cleanurl] @value nvarchar(max) AS BEGIN RETURN 5; END;';
     DECLARE @Error nvarchar(max);
 
     BEGIN TRY
@@ -264,6 +296,10 @@ GO
 CREATE PROCEDURE SysParamsTests.[test refuses hostile names and writes nothing]
 AS
 BEGIN
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+
     CREATE TABLE #Names (Name nvarchar(max) NULL);
     INSERT #Names (Name)
     VALUES (NULL), (N''), (N' '), (N'x];DROP TABLE Account--'), (N'clean Url'), (N'cleanUrl '),
@@ -297,6 +333,10 @@ GO
 CREATE PROCEDURE SysParamsTests.[test reports every parameter problem at once]
 AS
 BEGIN
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+
     EXEC tSQLt.ExpectException @ExpectedMessagePattern = N'MC_setsysparams : rien n''a été écrit.%Paramètre @name : obligatoire.%Paramètre @value : obligatoire%EXEC dbo.MC_setsysparams @Help = 1;';
 
     EXEC dbo.MC_setsysparams @name = NULL, @value = NULL;
@@ -306,6 +346,10 @@ GO
 CREATE PROCEDURE SysParamsTests.[test Help prints the usage and writes nothing]
 AS
 BEGIN
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+
     EXEC dbo.MC_setsysparams @Help = 1;
 
     DECLARE @Usage int = (SELECT COUNT(*) FROM dbo.MC_print_SpyProcedureLog WHERE Message LIKE N'MC_setsysparams %@previous_value%MC_SysParamAudit%');
@@ -318,6 +362,10 @@ GO
 CREATE PROCEDURE SysParamsTests.[test several live rows with one name are refused and left as they are]
 AS
 BEGIN
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+
     INSERT dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'cleanUrl', N'N'), (N'cleanUrl', N'O');
     DECLARE @Error nvarchar(max);
 
@@ -339,6 +387,10 @@ GO
 CREATE PROCEDURE SysParamsTests.[test prints the old and the new value in French]
 AS
 BEGIN
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+
     INSERT dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'cleanUrl', N'N');
 
     EXEC dbo.MC_setsysparams @name = N'cleanUrl', @value = N'Y';
@@ -352,9 +404,12 @@ GO
 CREATE PROCEDURE SysParamsTests.[test inside a caller's transaction a curative failure rolls back to the savepoint only]
 AS
 BEGIN
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+
     INSERT dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'cleanUrl', N'N');
-    EXEC SysParamsTests.CreateCurative @ProcedureName = N'MC_apply_param_cleanurl', @Parameters = N'@value nvarchar(max)',
-        @Body = N'RAISERROR(N''refusé'', 16, 1);';
+    EXEC sys.sp_executesql N'CREATE PROCEDURE dbo.[MC_apply_param_cleanurl] @value nvarchar(max) AS BEGIN RAISERROR(N''refusé'', 16, 1); END;';
     DECLARE @TranCountBefore int;
     DECLARE @TranCountAfter int;
     DECLARE @State int;
@@ -386,6 +441,10 @@ GO
 CREATE PROCEDURE SysParamsTests.[test inside a caller's transaction a success neither commits nor closes it]
 AS
 BEGIN
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+
     DECLARE @TranCountBefore int;
     DECLARE @TranCountAfter int;
 
@@ -410,8 +469,12 @@ GO
 CREATE PROCEDURE SysParamsTests.[test records a successful change in the audit table]
 AS
 BEGIN
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+
     INSERT dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'cleanUrl', N'N');
-    EXEC SysParamsTests.CreateCurative @ProcedureName = N'MC_apply_param_cleanurl', @Parameters = N'@value nvarchar(max)';
+    EXEC sys.sp_executesql N'CREATE PROCEDURE dbo.[MC_apply_param_cleanurl] @value nvarchar(max) AS BEGIN RETURN 0; END;';
 
     EXEC dbo.MC_setsysparams @name = N'cleanUrl', @value = N'Y';
 
@@ -427,8 +490,11 @@ GO
 CREATE PROCEDURE SysParamsTests.[test records a failed curative in the audit table of the caller's transaction]
 AS
 BEGIN
-    EXEC SysParamsTests.CreateCurative @ProcedureName = N'MC_apply_param_cleanurl', @Parameters = N'@value nvarchar(max)',
-        @Body = N'RAISERROR(N''refusé par la curative'', 16, 1);';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+
+    EXEC sys.sp_executesql N'CREATE PROCEDURE dbo.[MC_apply_param_cleanurl] @value nvarchar(max) AS BEGIN RAISERROR(N''refusé par la curative'', 16, 1); END;';
 
     BEGIN TRY
         EXEC dbo.MC_setsysparams @name = N'cleanUrl', @value = N'Y';
@@ -446,6 +512,10 @@ GO
 CREATE PROCEDURE SysParamsTests.[test MC_getsysparam returns the live value and NULL when absent]
 AS
 BEGIN
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+
     INSERT dbo.Custom_SysParams (Parm_Name, Parm_Value, Parm_Deleted)
     VALUES (N'cleanUrl', N'Y', NULL), (N'gone', N'x', 1);
 
