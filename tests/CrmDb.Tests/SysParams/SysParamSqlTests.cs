@@ -116,6 +116,19 @@ public sealed class SysParamSqlTests
         Assert.DoesNotContain(grants, g => g.Object == "MC_SysParamAudit" && g.Permission != "SELECT");
     }
 
+    [Fact]
+    public void The_roles_get_EXECUTE_on_the_edition_function_after_the_post_deployment_creates_it()
+    {
+        using var archive = System.IO.Compression.ZipFile.OpenRead(Repository.CrmDbDacpac);
+        string postDeploy = new StreamReader(archive.GetEntry("postdeploy.sql")!.Open()).ReadToEnd();
+
+        int wrapper = postDeploy.IndexOf("CREATE FUNCTION [dbo].[MC_moduleedition]", StringComparison.Ordinal);
+        int grant = postDeploy.IndexOf("GRANT EXECUTE ON OBJECT::dbo.MC_moduleedition TO [MC_support];", StringComparison.Ordinal);
+        Assert.True(wrapper >= 0, "the wrapper is not created by the post-deployment script");
+        Assert.True(grant > wrapper, "the grant does not follow the wrapper's creation");
+        Assert.Contains("GRANT EXECUTE ON OBJECT::dbo.MC_moduleedition TO [MC_integrator];", postDeploy, StringComparison.Ordinal);
+    }
+
     private static string ReadModelFile(string relative) => File.ReadAllText(Repository.PathOf(["database", .. relative.Split('/')]));
 
     private static List<T> Statements<T>(string sql)

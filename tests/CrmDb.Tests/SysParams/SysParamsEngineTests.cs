@@ -160,10 +160,12 @@ public sealed class SysParamsEngineTests
         var support = Assert.Throws<SqlException>(() =>
             database.Execute("EXECUTE AS USER = N'crmdb_support'; EXEC dbo.MC_setsysparams @name = N'cleanUrl', @value = N'N'; REVERT;"));
         object? supportReads = database.Scalar("EXECUTE AS USER = N'crmdb_support'; SELECT dbo.MC_getsysparam(N'cleanUrl'); REVERT;");
+        object? supportEdition = database.Scalar("EXECUTE AS USER = N'crmdb_support'; SELECT dbo.MC_moduleedition(3); REVERT;");
 
         Assert.Equal("Y", database.Scalar("SELECT Value FROM dbo.CurativeWork;"));
         Assert.Equal(229, support.Number);
         Assert.Equal("Y", supportReads);
+        Assert.Equal("Duo", supportEdition);
         Assert.Equal(1, database.Scalar("SELECT COUNT(*) FROM dbo.MC_SysParamAudit WHERE LoginName = ORIGINAL_LOGIN() AND Outcome = N'success';"));
     }
 
