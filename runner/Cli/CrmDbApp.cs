@@ -59,6 +59,7 @@ public static class CrmDbApp
         root.Subcommands.Add(TokensCommand.Create(context));
         root.Subcommands.Add(SysParamCommand.Create(context));
         root.Subcommands.Add(ModulesCommand.Create(context));
+        root.Subcommands.Add(TestCommand.Create(context));
         return root;
     }
 
