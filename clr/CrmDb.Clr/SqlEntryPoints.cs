@@ -50,5 +50,49 @@ namespace CrmDb.Clr
                 database.IsNull ? null : database.Value,
                 LocalServer.Name()).Qualifier);
         }
+
+        /// <summary>
+        /// dbo.MC_issysparamname(@name): 1 when the name is 1..100 ASCII letters, digits or
+        /// <c>_</c> (<see cref="SysParamName"/>), else 0; NULL gives 0.
+        /// </summary>
+        [SqlFunction(Name = "MC_issysparamname", IsDeterministic = true, IsPrecise = true,
+            DataAccess = DataAccessKind.None, SystemDataAccess = SystemDataAccessKind.None)]
+        public static SqlBoolean IsSysParamName([SqlFacet(MaxSize = -1)] SqlString name)
+        {
+            return new SqlBoolean(!name.IsNull && SysParamName.IsValid(name.Value));
+        }
+
+        /// <summary>
+        /// dbo.MC_moduleedition(@flags): the edition's name for an MC_modules value
+        /// (<see cref="Modules.EditionName"/>); NULL for NULL or a value outside 0..7.
+        /// </summary>
+        [return: SqlFacet(MaxSize = 100)]
+        [SqlFunction(Name = "MC_moduleedition", IsDeterministic = true, IsPrecise = true,
+            DataAccess = DataAccessKind.None, SystemDataAccess = SystemDataAccessKind.None)]
+        public static SqlString ModuleEdition(SqlInt32 flags)
+        {
+            if (flags.IsNull || !Modules.IsValid(flags.Value))
+            {
+                return SqlString.Null;
+            }
+
+            return new SqlString(Modules.EditionName(flags.Value));
+        }
+
+        /// <summary>
+        /// dbo.MC_modulesvalue(@value): the MC_modules number a text stands for, when it is a valid
+        /// new value (<see cref="Modules.TryParseValue"/>: ASCII digits, 0..7); otherwise NULL.
+        /// </summary>
+        [SqlFunction(Name = "MC_modulesvalue", IsDeterministic = true, IsPrecise = true,
+            DataAccess = DataAccessKind.None, SystemDataAccess = SystemDataAccessKind.None)]
+        public static SqlInt32 ModulesValue([SqlFacet(MaxSize = -1)] SqlString value)
+        {
+            if (!value.IsNull && Modules.TryParseValue(value.Value, out int flags))
+            {
+                return new SqlInt32(flags);
+            }
+
+            return SqlInt32.Null;
+        }
     }
 }

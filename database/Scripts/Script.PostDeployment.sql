@@ -5,3 +5,5 @@ idempotent. The SQLCLR part is generated at build time from CrmDb.Clr.dll
 */
 :r ./Generated/ClrAssembly.generated.sql
 GO
+:r ./Permissions.SysParams.Clr.sql
+GO

@@ -60,6 +60,8 @@ public static class CrmDbApp
         root.Subcommands.Add(IntegrationCommand.Create(context));
         root.Subcommands.Add(AutosyncCommand.Create(context));
         root.Subcommands.Add(TraceCommand.Create(context));
+        root.Subcommands.Add(SysParamCommand.Create(context));
+        root.Subcommands.Add(ModulesCommand.Create(context));
         root.Subcommands.Add(TestCommand.Create(context));
         return root;
     }

@@ -20,11 +20,16 @@ public sealed class ThrowawayDatabase : IDisposable
     /// <summary>A connection string to it.</summary>
     public string ConnectionString { get; }
 
-    /// <summary>Creates a French_CI_AS database on the test server.</summary>
-    public static ThrowawayDatabase Create(string serverConnection)
+    /// <summary>Creates a database on the test server, French_CI_AS unless told otherwise (a case-sensitive one, say).</summary>
+    public static ThrowawayDatabase Create(string serverConnection, string collation = "French_CI_AS")
     {
+        if (collation.Length == 0 || !collation.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+        {
+            throw new ArgumentException("A collation name is letters, digits and _: " + collation, nameof(collation));
+        }
+
         var database = new ThrowawayDatabase(serverConnection, "crmdb_test_" + Guid.NewGuid().ToString("N")[..12]);
-        database.ExecuteOnServer($"CREATE DATABASE [{database.Name}] COLLATE French_CI_AS; ALTER DATABASE [{database.Name}] SET RECOVERY SIMPLE;");
+        database.ExecuteOnServer($"CREATE DATABASE [{database.Name}] COLLATE {collation}; ALTER DATABASE [{database.Name}] SET RECOVERY SIMPLE;");
         return database;
     }
 

@@ -52,9 +52,9 @@ public sealed class CliFoundationTests : IDisposable
         var english = CliRunner.Run([.. words, "--help", "--lang", "en"]);
 
         Assert.Equal(ExitCodes.Success, french.ExitCode);
-        // The usage line names the verb after the executable's name (crmdb, or the test host here),
-        // then its arguments (<ID>) or options ([options]).
-        string usage = " " + System.Text.RegularExpressions.Regex.Escape(verb) + @" [\[<]";
+        // The usage line names the verb after the executable's name (crmdb, or the test host
+        // here), then its arguments if it has any (<NAME>), then [options] or [command].
+        string usage = " " + System.Text.RegularExpressions.Regex.Escape(verb) + @"( <[A-Z]+>)* \[";
         Assert.Matches(usage, french.Out);
         Assert.Equal(ExitCodes.Success, english.ExitCode);
         Assert.Matches(usage, english.Out);

@@ -1,0 +1,318 @@
+/*
+MC_setsysparams: sets a Sage CRM global parameter (the live Custom_SysParams row, whose
+Parm_Deleted IS NULL), then runs its curative procedure dbo.MC_apply_param_<name> when one
+exists (DESIGN.md decision 6). The guide's EXEC MC_setsysparams 'cleanUrl','Y'.
+
+- @name is 1 to 100 ASCII letters, digits or _ (dbo.MC_issysparamname, the C# rule shared with
+  crmdb); anything else is refused before anything is written.
+- The row: updated when the value differs (Parm_Value, plus Parm_UpdatedDate and
+  Parm_TimeStamp where the table has them); left alone when the value is the same; inserted
+  when absent (Parm_Name, Parm_Value, Parm_Deleted NULL, plus Parm_CreatedDate,
+  Parm_UpdatedDate and Parm_TimeStamp where the table has them). No other Sage column is
+  written. Sage's audit columns are written through sp_executesql only where they exist,
+  because the vendor's column set is not public: the procedure binds statically only to the
+  columns the guide names (Parm_Name, Parm_Value, Parm_Deleted).
+- The curative procedure is found in dbo by name, ignoring case (cleanUrl runs
+  MC_apply_param_cleanurl), whatever the database's collation. It receives @name, @value and
+  @previous_value (NULL when the parameter did not exist), each only if it declares it, by
+  name. It runs in the same unit of work: when it fails (an error, or a non-zero return code)
+  nothing of the call is kept and the error names it and repeats its message. It runs even
+  when the value is unchanged, so that a curative can be triggered again.
+- One transaction of its own, or a savepoint inside the caller's transaction: rolled back to
+  only while the transaction is committable; the caller's work is never committed here.
+- Every call past the parameter checks is recorded in dbo.MC_SysParamAudit (login,
+  application, time, old and new value, curative, outcome). A failed call's row is written
+  after the rollback when there is no caller's transaction; inside one it belongs to the
+  caller's transaction (kept only if the caller commits).
+- EXECUTE AS OWNER: callers need EXECUTE on this procedure only. Finding the curative in the
+  catalog and running it through sp_executesql would otherwise need VIEW DEFINITION and
+  EXECUTE on every curative (metadata visibility and ownership chains do not cross dynamic
+  SQL). The audit records ORIGINAL_LOGIN(), the real caller.
+
+Parameters
+    @name   nvarchar(max)  the parameter's name, e.g. N'cleanUrl'
+    @value  nvarchar(max)  the new value; NULL is refused (N'' is an empty value)
+    @Help   bit            1 prints this usage and does nothing else
+
+Returns 0 when done, 1 on a refused parameter (with an error raised in both failure cases).
+
+Example
+    EXEC dbo.MC_setsysparams @name = N'cleanUrl', @value = N'Y';
+    EXEC dbo.MC_setsysparams 'MC_modules', '3';
+
+Version 1.0.0
+*/
+CREATE PROCEDURE dbo.MC_setsysparams
+    @name  nvarchar(max) = NULL,
+    @value nvarchar(max) = NULL,
+    @Help  bit = 0
+WITH EXECUTE AS OWNER
+AS
+BEGIN
+    SET NOCOUNT ON;
+    SET XACT_ABORT ON;
+
+    DECLARE @Version nvarchar(20) = N'1.0.0';
+    DECLARE @NameRule nvarchar(400) = N'Un nom de paramètre compte 1 à 100 caractères, chacun lettre ASCII (a-z, A-Z), chiffre (0-9) ou _ (exemple : cleanUrl).';
+
+    IF @Help = 1
+    BEGIN
+        DECLARE @Usage nvarchar(max) = CONCAT_WS(NCHAR(10),
+            N'MC_setsysparams ' + @Version + N' : écrit un paramètre global Sage CRM (table Custom_SysParams), puis exécute sa procédure curative dbo.MC_apply_param_<nom> si elle existe.',
+            N'',
+            N'Paramètres',
+            N'  @name   nom du paramètre. ' + @NameRule,
+            N'  @value  nouvelle valeur (obligatoire ; N'''' pour une valeur vide).',
+            N'  @Help   1 : affiche cette aide et ne fait rien d''autre.',
+            N'',
+            N'La procédure curative est cherchée dans le schéma dbo sans tenir compte de la casse (cleanUrl -> MC_apply_param_cleanurl).',
+            N'Elle reçoit, si elle les déclare, @name, @value et @previous_value (NULL si le paramètre n''existait pas).',
+            N'Elle s''exécute dans la même transaction, même si la valeur ne change pas : si elle échoue (erreur ou code retour non nul), rien n''est conservé.',
+            N'Chaque appel est consigné dans dbo.MC_SysParamAudit (connexion, date, ancienne et nouvelle valeur, procédure curative, résultat).',
+            N'',
+            N'Exemples',
+            N'  EXEC dbo.MC_setsysparams @name = N''cleanUrl'', @value = N''Y'';',
+            N'  EXEC dbo.MC_setsysparams ''MC_modules'', ''3'';   -- 1 Force de vente + 2 Service client = Duo');
+        EXEC dbo.MC_print @Message = @Usage;
+        RETURN 0;
+    END;
+
+    ------------------------------------------------------------------------------------------
+    -- 1. Parameters: every problem is collected, then all are raised together.
+    ------------------------------------------------------------------------------------------
+    DECLARE @Errors TABLE (ErrorID int IDENTITY(1, 1) PRIMARY KEY, Message nvarchar(1000) NOT NULL);
+    DECLARE @ShownName nvarchar(200) = CASE WHEN LEN(@name) > 100 THEN LEFT(@name, 100) + N'…' ELSE @name END;
+
+    IF @name IS NULL OR DATALENGTH(@name) = 0
+        INSERT @Errors (Message) VALUES (N'Paramètre @name : obligatoire. ' + @NameRule);
+    ELSE IF dbo.MC_issysparamname(@name) = 0
+        INSERT @Errors (Message) VALUES (N'Paramètre @name : « ' + @ShownName + N' » refusé. ' + @NameRule);
+
+    IF @value IS NULL
+        INSERT @Errors (Message) VALUES (N'Paramètre @value : obligatoire (NULL refusé) ; pour une valeur vide, passez N''''.');
+
+    -- The curative procedure: matched ignoring case but not accents or width, whatever the
+    -- database's collation, and only one (a case-sensitive database can hold two).
+    DECLARE @Procedure sysname;
+    DECLARE @ProcedureId int;
+    DECLARE @ProcedureCount int = 0;
+    DECLARE @Candidates nvarchar(max);
+
+    IF NOT EXISTS (SELECT 1 FROM @Errors)
+    BEGIN
+        SELECT @ProcedureCount = COUNT(*),
+               @ProcedureId = MIN(p.object_id),
+               @Candidates = STRING_AGG(CONVERT(nvarchar(max), QUOTENAME(p.name)), N', ') WITHIN GROUP (ORDER BY p.name COLLATE Latin1_General_BIN2)
+        FROM sys.procedures AS p
+        WHERE p.schema_id = SCHEMA_ID(N'dbo')
+          AND p.name COLLATE Latin1_General_CI_AS_KS_WS = (N'MC_apply_param_' + @name) COLLATE Latin1_General_CI_AS_KS_WS;
+
+        IF @ProcedureCount > 1
+            INSERT @Errors (Message)
+            VALUES (N'Paramètre @name : plusieurs procédures curatives correspondent à « ' + @name + N' » sans tenir compte de la casse : '
+                    + @Candidates + N'. Gardez-en une seule dans dbo (supprimez ou renommez les autres).');
+        ELSE IF @ProcedureCount = 1
+            SET @Procedure = OBJECT_NAME(@ProcedureId);
+    END;
+
+    IF EXISTS (SELECT 1 FROM @Errors)
+    BEGIN
+        DECLARE @ErrorList nvarchar(max);
+        SELECT @ErrorList = STRING_AGG(CONVERT(nvarchar(max), Message), NCHAR(10)) WITHIN GROUP (ORDER BY ErrorID) FROM @Errors;
+        -- RAISERROR takes no max-typed argument, and at most 2,047 characters.
+        DECLARE @ErrorText nvarchar(2047) = LEFT(N'MC_setsysparams : rien n''a été écrit.' + NCHAR(10) + @ErrorList + NCHAR(10) + N'Aide : EXEC dbo.MC_setsysparams @Help = 1;', 2047);
+        RAISERROR(N'%s', 16, 1, @ErrorText);
+        RETURN 1;
+    END;
+
+    ------------------------------------------------------------------------------------------
+    -- 2. The curative's arguments: @name, @value, @previous_value, whichever it declares, by
+    --    the name it declares (ASCII letters and _ only reach the statement text).
+    ------------------------------------------------------------------------------------------
+    DECLARE @Arguments nvarchar(max);
+    DECLARE @Passed nvarchar(200);
+    DECLARE @Statement nvarchar(max);
+
+    IF @Procedure IS NOT NULL
+    BEGIN
+        SELECT @Arguments = STRING_AGG(CONVERT(nvarchar(max), p.name + N' = '
+                   + CASE p.name COLLATE Latin1_General_CI_AS_KS_WS
+                         WHEN N'@name' THEN N'@MC_name'
+                         WHEN N'@value' THEN N'@MC_value'
+                         ELSE N'@MC_previous_value'
+                     END), N', ') WITHIN GROUP (ORDER BY p.parameter_id),
+               @Passed = STRING_AGG(p.name, N', ') WITHIN GROUP (ORDER BY p.parameter_id)
+        FROM sys.parameters AS p
+        WHERE p.object_id = @ProcedureId
+          AND p.name COLLATE Latin1_General_CI_AS_KS_WS IN (N'@name', N'@value', N'@previous_value')
+          AND p.name COLLATE Latin1_General_BIN2 NOT LIKE N'%[^@A-Za-z_]%';
+
+        SET @Statement = N'EXEC @MC_return = ' + QUOTENAME(N'dbo') + N'.' + QUOTENAME(@Procedure)
+                       + ISNULL(N' ' + @Arguments, N'') + N';';
+    END;
+
+    ------------------------------------------------------------------------------------------
+    -- 3. Write, run the curative, record: one unit of work.
+    ------------------------------------------------------------------------------------------
+    DECLARE @TranCount int = @@TRANCOUNT;
+    DECLARE @Stage nvarchar(10) = N'write';
+    DECLARE @Rows int;
+    DECLARE @Previous nvarchar(max);
+    DECLARE @Action nvarchar(10);
+    DECLARE @Return int;
+    DECLARE @Now datetime = GETDATE();
+    DECLARE @Stamp nvarchar(max) = N'';
+    DECLARE @Message nvarchar(max);
+    DECLARE @CurativeShown nvarchar(200) = N'dbo.' + ISNULL(@Procedure, N'MC_apply_param_' + @name);
+    DECLARE @ValueShown nvarchar(max) = N'« ' + @value + N' »';
+    DECLARE @PreviousShown nvarchar(max);
+    DECLARE @NameText nvarchar(100) = @name;
+
+    BEGIN TRY
+        IF @TranCount = 0
+            BEGIN TRANSACTION;
+        ELSE
+            SAVE TRANSACTION MC_setsysparams;
+
+        -- UPDLOCK, HOLDLOCK: two sessions setting the same new name cannot both insert it.
+        SELECT @Rows = COUNT(*), @Previous = MAX(Parm_Value)
+        FROM dbo.Custom_SysParams WITH (UPDLOCK, HOLDLOCK)
+        WHERE Parm_Name = @name
+          AND Parm_Deleted IS NULL;
+
+        IF @Rows > 1
+            RAISERROR(N'Custom_SysParams contient %d lignes actives (Parm_Deleted IS NULL) nommées « %s » : impossible de savoir laquelle modifier. Ne gardez qu''une ligne active par nom.', 16, 1, @Rows, @NameText);
+
+        SET @PreviousShown = CASE WHEN @Rows = 0 THEN N'(absent)' ELSE ISNULL(N'« ' + @Previous + N' »', N'NULL') END;
+        -- Binary comparison: 'y' -> 'Y' is a change even under a case-insensitive collation.
+        SET @Action = CASE
+            WHEN @Rows = 0 THEN N'insert'
+            WHEN @Previous IS NOT NULL AND CONVERT(varbinary(max), @Previous) = CONVERT(varbinary(max), @value) THEN N'unchanged'
+            ELSE N'update'
+        END;
+
+        IF @Action = N'insert'
+        BEGIN
+            INSERT dbo.Custom_SysParams (Parm_Name, Parm_Value, Parm_Deleted)
+            VALUES (@name, @value, NULL);
+            IF COL_LENGTH(N'dbo.Custom_SysParams', N'Parm_CreatedDate') IS NOT NULL
+                SET @Stamp += N', Parm_CreatedDate = @now';
+        END
+        ELSE IF @Action = N'update'
+        BEGIN
+            UPDATE dbo.Custom_SysParams
+            SET Parm_Value = @value
+            WHERE Parm_Name = @name
+              AND Parm_Deleted IS NULL;
+        END;
+
+        IF @Action <> N'unchanged'
+        BEGIN
+            IF COL_LENGTH(N'dbo.Custom_SysParams', N'Parm_UpdatedDate') IS NOT NULL
+                SET @Stamp += N', Parm_UpdatedDate = @now';
+            IF COL_LENGTH(N'dbo.Custom_SysParams', N'Parm_TimeStamp') IS NOT NULL
+                SET @Stamp += N', Parm_TimeStamp = @now';
+            IF @Stamp <> N''
+            BEGIN
+                -- Fixed text: only the column list varies, and only among the names above.
+                DECLARE @StampStatement nvarchar(max) = N'UPDATE dbo.Custom_SysParams SET ' + STUFF(@Stamp, 1, 2, N'')
+                    + N' WHERE Parm_Name = @name AND Parm_Deleted IS NULL;';
+                -- The statement's parameters by position (see database/reference/SqlServer).
+                EXEC sys.sp_executesql @StampStatement, N'@name nvarchar(max), @now datetime', @name, @Now;
+            END;
+        END;
+
+        SET @Message = CASE @Action
+            WHEN N'insert' THEN N'Paramètre ' + @name + N' créé : ' + @ValueShown + N'.'
+            WHEN N'update' THEN N'Paramètre ' + @name + N' modifié : ancienne valeur ' + @PreviousShown + N', nouvelle valeur ' + @ValueShown + N'.'
+            ELSE N'Paramètre ' + @name + N' inchangé : la valeur est déjà ' + @ValueShown + N'.'
+        END;
+        EXEC dbo.MC_print @Message = @Message;
+
+        IF @Procedure IS NULL
+        BEGIN
+            SET @Message = N'Aucune procédure curative ' + @CurativeShown + N' : rien d''autre à exécuter.';
+            EXEC dbo.MC_print @Message = @Message;
+        END
+        ELSE
+        BEGIN
+            SET @Message = N'Procédure curative ' + @CurativeShown + N' : exécution (paramètres transmis : ' + ISNULL(@Passed, N'aucun') + N').';
+            EXEC dbo.MC_print @Message = @Message;
+
+            SET @Stage = N'curative';
+            -- The statement's parameters by position: @MC_name, @MC_value, @MC_previous_value, @MC_return.
+            EXEC sys.sp_executesql @Statement,
+                N'@MC_name nvarchar(max), @MC_value nvarchar(max), @MC_previous_value nvarchar(max), @MC_return int OUTPUT',
+                @name, @value, @Previous, @Return OUTPUT;
+            IF @Return <> 0
+                RAISERROR(N'elle a renvoyé le code %d (0 attendu).', 16, 1, @Return);
+            SET @Stage = N'audit';
+
+            SET @Message = N'Procédure curative ' + @CurativeShown + N' : terminée.';
+            EXEC dbo.MC_print @Message = @Message;
+        END;
+
+        SET @Stage = N'audit';
+        INSERT dbo.MC_SysParamAudit (ChangedAt, LoginName, ApplicationName, ParamName, Action, OldValue, NewValue, CurativeProcedure, Outcome, ErrorMessage)
+        VALUES (SYSDATETIME(), ORIGINAL_LOGIN(), APP_NAME(), @name, @Action, @Previous, @value, @Procedure, N'success', NULL);
+
+        IF @TranCount = 0
+            COMMIT TRANSACTION;
+
+        RETURN 0;
+    END TRY
+    BEGIN CATCH
+        DECLARE @Error nvarchar(2048) = ERROR_MESSAGE();
+        DECLARE @ErrorNumber int = ERROR_NUMBER();
+        DECLARE @ErrorLine int = ERROR_LINE();
+        DECLARE @Outcome nvarchar(400);
+        DECLARE @KeptShown nvarchar(400) = CASE
+            WHEN @Rows IS NULL OR @Rows > 1 THEN N'Custom_SysParams n''a pas été modifiée'
+            WHEN @Rows = 0 THEN @name + N' reste absent'
+            ELSE @name + N' garde la valeur ' + CASE WHEN LEN(@PreviousShown) > 200 THEN LEFT(@PreviousShown, 200) + N'…' ELSE @PreviousShown END
+        END;
+
+        IF @TranCount = 0
+        BEGIN
+            IF XACT_STATE() <> 0
+                ROLLBACK TRANSACTION;
+            SET @Outcome = N'Rien n''a été conservé : ' + @KeptShown + N'.';
+        END
+        ELSE IF XACT_STATE() = 1
+        BEGIN
+            ROLLBACK TRANSACTION MC_setsysparams;
+            SET @Outcome = N'Rien n''a été conservé de cet appel (retour au point de sauvegarde) : ' + @KeptShown + N' ; la transaction de l''appelant reste ouverte.';
+        END
+        ELSE IF XACT_STATE() = -1
+            SET @Outcome = N'La transaction de l''appelant ne peut plus être validée (XACT_STATE() = -1) : annulez-la (ROLLBACK) ; rien ne sera conservé.';
+        ELSE
+            SET @Outcome = N'La transaction de l''appelant a été annulée pendant l''appel : rien n''a été conservé.';
+
+        SET @Message = CASE WHEN @Stage = N'curative'
+                THEN N'Échec de la procédure curative ' + @CurativeShown + N' pour ' + @name + N' : '
+                ELSE N'Échec de MC_setsysparams pour ' + @name + N' : '
+            END
+            + LEFT(@Error, 1500)
+            + CASE WHEN @ErrorNumber <> 50000 THEN N' [erreur ' + CONVERT(nvarchar(12), @ErrorNumber) + N', ligne ' + CONVERT(nvarchar(12), @ErrorLine) + N']' ELSE N'' END
+            + NCHAR(10) + @Outcome;
+
+        -- The failed attempt is recorded where a row can still be written: after the rollback
+        -- (no caller's transaction), or in the caller's transaction while it is committable.
+        IF XACT_STATE() <> -1
+        BEGIN
+            BEGIN TRY
+                INSERT dbo.MC_SysParamAudit (ChangedAt, LoginName, ApplicationName, ParamName, Action, OldValue, NewValue, CurativeProcedure, Outcome, ErrorMessage)
+                VALUES (SYSDATETIME(), ORIGINAL_LOGIN(), APP_NAME(), @name, @Action, CASE WHEN @Rows = 1 THEN @Previous END, @value, @Procedure, N'failed', @Error);
+            END TRY
+            BEGIN CATCH
+                SET @Message += NCHAR(10) + N'(Échec non consigné dans dbo.MC_SysParamAudit : ' + ERROR_MESSAGE() + N')';
+            END CATCH;
+        END;
+
+        -- RAISERROR, not THROW: THROW under XACT_ABORT would doom the caller's transaction
+        -- that the savepoint has just kept committable. No max-typed argument, 2,047 at most.
+        DECLARE @FailureText nvarchar(2047) = LEFT(@Message, 2047);
+        RAISERROR(N'%s', 16, 1, @FailureText);
+        RETURN 1;
+    END CATCH;
+END;
