@@ -7,79 +7,35 @@ unlike the CRM's, and names in the database-level extended property crmdb_test.g
 The tests insert their own F_COMPTET rows there; tSQLt rolls each test back, rows included
 (same instance). A second GesCom database for the two-integration test is the CRM test database
 itself, given an F_COMPTET of its own inside the test (rolled back too).
-dbo.Account, dbo.Custom_SysParams, dbo.MC_Integration and dbo.MC_ReplicationLog are faked;
-dbo.MC_print is spied, so that the French messages can be read back.
+Each test fakes dbo.Account, dbo.Custom_SysParams, dbo.MC_Integration and dbo.MC_ReplicationLog,
+records integration 1 on the GesCom test database, and spies dbo.MC_print, so that the French
+messages can be read back. Every batch after the first creates one test (no SetUp or helper
+procedure: crmdb test's loader expects only tests), hence the repeated Arrange block.
 */
 EXEC tSQLt.NewTestClass 'ReplicationTests';
-GO
-
-CREATE PROCEDURE ReplicationTests.SetUp
-AS
-BEGIN
-    DECLARE @GesCom sysname =
-        (SELECT CONVERT(sysname, P.value) FROM sys.extended_properties AS P
-         WHERE P.class = 0 AND P.name = N'crmdb_test.gescom_database');
-
-    IF @GesCom IS NULL OR DB_ID(@GesCom) IS NULL
-        EXEC tSQLt.Fail N'No GesCom test database: run the tests with crmdb test, which deploys tests/fixtures/GesCom and names it in the extended property crmdb_test.gescom_database.';
-
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Account';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_Integration';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationLog', @Identity = 1;
-    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
-
-    INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase)
-    VALUES (1, N'Intégration de test', N'', @GesCom);
-END;
-GO
-
--- The GesCom test database.
-CREATE PROCEDURE ReplicationTests.GesCom
-    @Database sysname OUTPUT
-AS
-BEGIN
-    SET @Database = (SELECT CONVERT(sysname, P.value) FROM sys.extended_properties AS P
-                     WHERE P.class = 0 AND P.name = N'crmdb_test.gescom_database');
-END;
-GO
-
--- One F_COMPTET row in a GesCom database (names quoted, values as parameters).
-CREATE PROCEDURE ReplicationTests.AddTiers
-    @Database      sysname,
-    @CT_Num        varchar(17),
-    @cbReplication int,
-    @CT_NumPayeur  varchar(17) = NULL,
-    @CT_Intitule   varchar(35) = NULL
-AS
-BEGIN
-    DECLARE @Sql nvarchar(max) = N'INSERT INTO ' + QUOTENAME(@Database) + N'.dbo.F_COMPTET (CT_Num, CT_NumPayeur, CT_Intitule, cbReplication)
-VALUES (@CT_Num, @CT_NumPayeur, @CT_Intitule, @cbReplication);';
-    EXEC sys.sp_executesql @Sql,
-        N'@CT_Num varchar(17), @CT_NumPayeur varchar(17), @CT_Intitule varchar(35), @cbReplication int',
-        @CT_Num = @CT_Num, @CT_NumPayeur = @CT_NumPayeur, @CT_Intitule = @CT_Intitule, @cbReplication = @cbReplication;
-END;
-GO
-
--- One declared field.
-CREATE PROCEDURE ReplicationTests.AddField
-    @Name  nvarchar(100),
-    @Value nvarchar(max)
-AS
-BEGIN
-    INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value, Parm_Deleted) VALUES (@Name, @Value, NULL);
-END;
 GO
 
 CREATE PROCEDURE ReplicationTests.[test a column value is copied to the Account of the same CT_Num]
 AS
 BEGIN
-    DECLARE @GesCom sysname;
-    EXEC ReplicationTests.GesCom @Database = @GesCom OUTPUT;
-    EXEC ReplicationTests.AddTiers @Database = @GesCom, @CT_Num = 'CL0001', @cbReplication = 10, @CT_NumPayeur = 'PAY0001';
-    EXEC ReplicationTests.AddTiers @Database = @GesCom, @CT_Num = 'CL0002', @cbReplication = 10, @CT_NumPayeur = 'PAY0002';
+    -- Arrange: the GesCom test database (see the header), faked CRM tables, spied messages.
+    DECLARE @GesCom sysname =
+        (SELECT CONVERT(sysname, P.value) FROM sys.extended_properties AS P
+         WHERE P.class = 0 AND P.name = N'crmdb_test.gescom_database');
+    IF DB_ID(@GesCom) IS NULL
+        EXEC tSQLt.Fail N'No GesCom test database: run the tests with crmdb test, which deploys tests/fixtures/GesCom and names it in the extended property crmdb_test.gescom_database.';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Account';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_Integration';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationLog', @Identity = 1;
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+    INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase)
+    VALUES (1, N'Intégration de test', N'', @GesCom);
+    DECLARE @Insert nvarchar(max);
+    SET @Insert = N'INSERT INTO ' + QUOTENAME(@GesCom) + N'.dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', ''PAY0001'', 10), (''CL0002'', ''PAY0002'', 10);';
+    EXEC sys.sp_executesql @Insert;
     INSERT INTO dbo.Account (Acc_AccountId, acc_erp_account_id) VALUES (1, N'CL0001'), (2, N'CL0002'), (3, N'CL9999');
-    EXEC ReplicationTests.AddField @Name = N'REPLI_acc_numpayeur_repli', @Value = N'[CT_NumPayeur]';
+    INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numpayeur_repli', N'[CT_NumPayeur]');
 
     DECLARE @Rows int;
     EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = 0, @RowsChanged = @Rows OUTPUT;
@@ -95,14 +51,26 @@ GO
 CREATE PROCEDURE ReplicationTests.[test a scalar subquery with a token is replicated]
 AS
 BEGIN
-    DECLARE @GesCom sysname;
-    EXEC ReplicationTests.GesCom @Database = @GesCom OUTPUT;
-    EXEC ReplicationTests.AddTiers @Database = @GesCom, @CT_Num = 'CL0001', @cbReplication = 10;
+    -- Arrange: the GesCom test database (see the header), faked CRM tables, spied messages.
+    DECLARE @GesCom sysname =
+        (SELECT CONVERT(sysname, P.value) FROM sys.extended_properties AS P
+         WHERE P.class = 0 AND P.name = N'crmdb_test.gescom_database');
+    IF DB_ID(@GesCom) IS NULL
+        EXEC tSQLt.Fail N'No GesCom test database: run the tests with crmdb test, which deploys tests/fixtures/GesCom and names it in the extended property crmdb_test.gescom_database.';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Account';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_Integration';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationLog', @Identity = 1;
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+    INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase)
+    VALUES (1, N'Intégration de test', N'', @GesCom);
+    DECLARE @Insert nvarchar(max);
+    SET @Insert = N'INSERT INTO ' + QUOTENAME(@GesCom) + N'.dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', NULL, 10);';
+    EXEC sys.sp_executesql @Insert;
     DECLARE @Sql nvarchar(max) = N'INSERT INTO ' + QUOTENAME(@GesCom) + N'.dbo.F_COMPTETG (CT_Num, CG_Num) VALUES (''CL0001'', ''411100''), (''CL0001'', ''411000'');';
     EXEC sys.sp_executesql @Sql;
     INSERT INTO dbo.Account (Acc_AccountId, acc_erp_account_id) VALUES (1, N'CL0001');
-    EXEC ReplicationTests.AddField @Name = N'REPLI_acc_numprinc_repli',
-        @Value = N'(SELECT TOP (1) T.CG_Num FROM #F_COMPTETG# AS T WHERE T.CT_Num = G.CT_Num ORDER BY T.CG_Num)';
+    INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numprinc_repli', N'(SELECT TOP (1) T.CG_Num FROM #F_COMPTETG# AS T WHERE T.CT_Num = G.CT_Num ORDER BY T.CG_Num)');
 
     EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = 0;
 
@@ -114,8 +82,20 @@ GO
 CREATE PROCEDURE ReplicationTests.[test a function call deployed from a token-bearing template is replicated]
 AS
 BEGIN
-    DECLARE @GesCom sysname;
-    EXEC ReplicationTests.GesCom @Database = @GesCom OUTPUT;
+    -- Arrange: the GesCom test database (see the header), faked CRM tables, spied messages.
+    DECLARE @GesCom sysname =
+        (SELECT CONVERT(sysname, P.value) FROM sys.extended_properties AS P
+         WHERE P.class = 0 AND P.name = N'crmdb_test.gescom_database');
+    IF DB_ID(@GesCom) IS NULL
+        EXEC tSQLt.Fail N'No GesCom test database: run the tests with crmdb test, which deploys tests/fixtures/GesCom and names it in the extended property crmdb_test.gescom_database.';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Account';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_Integration';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationLog', @Identity = 1;
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+    INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase)
+    VALUES (1, N'Intégration de test', N'', @GesCom);
+    DECLARE @Insert nvarchar(max);
     -- A template as crmdb run deploys it: #F_ tokens expanded for the integration.
     DECLARE @Template nvarchar(max) = dbo.MC_expandtokens(N'CREATE FUNCTION ReplicationTests.FCT_nbreglements (@CT_Num varchar(17))
 RETURNS int
@@ -124,11 +104,12 @@ BEGIN
     RETURN (SELECT COUNT(*) FROM #F_REGLEMENTT# AS R WHERE R.CT_Num = @CT_Num);
 END;', N'', @GesCom);
     EXEC sys.sp_executesql @Template;
-    EXEC ReplicationTests.AddTiers @Database = @GesCom, @CT_Num = 'CL0001', @cbReplication = 10;
+    SET @Insert = N'INSERT INTO ' + QUOTENAME(@GesCom) + N'.dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', NULL, 10);';
+    EXEC sys.sp_executesql @Insert;
     DECLARE @Sql nvarchar(max) = N'INSERT INTO ' + QUOTENAME(@GesCom) + N'.dbo.F_REGLEMENTT (CT_Num, N_Reglement, RT_Condition, RT_NbJour) VALUES (''CL0001'', 1, 0, 30), (''CL0001'', 2, 1, 60);';
     EXEC sys.sp_executesql @Sql;
     INSERT INTO dbo.Account (Acc_AccountId, acc_erp_account_id) VALUES (1, N'CL0001');
-    EXEC ReplicationTests.AddField @Name = N'REPLI_acc_condpaiement_repli', @Value = N'ReplicationTests.FCT_nbreglements(CT_Num)';
+    INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_condpaiement_repli', N'ReplicationTests.FCT_nbreglements(CT_Num)');
 
     EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = 0;
 
@@ -140,12 +121,25 @@ GO
 CREATE PROCEDURE ReplicationTests.[test a parameter naming no Account column is reported in French and skipped while the others are applied]
 AS
 BEGIN
-    DECLARE @GesCom sysname;
-    EXEC ReplicationTests.GesCom @Database = @GesCom OUTPUT;
-    EXEC ReplicationTests.AddTiers @Database = @GesCom, @CT_Num = 'CL0001', @cbReplication = 10, @CT_NumPayeur = 'PAY0001';
+    -- Arrange: the GesCom test database (see the header), faked CRM tables, spied messages.
+    DECLARE @GesCom sysname =
+        (SELECT CONVERT(sysname, P.value) FROM sys.extended_properties AS P
+         WHERE P.class = 0 AND P.name = N'crmdb_test.gescom_database');
+    IF DB_ID(@GesCom) IS NULL
+        EXEC tSQLt.Fail N'No GesCom test database: run the tests with crmdb test, which deploys tests/fixtures/GesCom and names it in the extended property crmdb_test.gescom_database.';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Account';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_Integration';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationLog', @Identity = 1;
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+    INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase)
+    VALUES (1, N'Intégration de test', N'', @GesCom);
+    DECLARE @Insert nvarchar(max);
+    SET @Insert = N'INSERT INTO ' + QUOTENAME(@GesCom) + N'.dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', ''PAY0001'', 10);';
+    EXEC sys.sp_executesql @Insert;
     INSERT INTO dbo.Account (Acc_AccountId, acc_erp_account_id) VALUES (1, N'CL0001');
-    EXEC ReplicationTests.AddField @Name = N'REPLI_acc_inconnu_repli', @Value = N'[CT_NumPayeur]';
-    EXEC ReplicationTests.AddField @Name = N'REPLI_acc_numpayeur_repli', @Value = N'[CT_NumPayeur]';
+    INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_inconnu_repli', N'[CT_NumPayeur]');
+    INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numpayeur_repli', N'[CT_NumPayeur]');
 
     EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = 0;
 
@@ -162,12 +156,25 @@ GO
 CREATE PROCEDURE ReplicationTests.[test an expression that does not compile on F_COMPTET is reported and skipped]
 AS
 BEGIN
-    DECLARE @GesCom sysname;
-    EXEC ReplicationTests.GesCom @Database = @GesCom OUTPUT;
-    EXEC ReplicationTests.AddTiers @Database = @GesCom, @CT_Num = 'CL0001', @cbReplication = 10, @CT_NumPayeur = 'PAY0001';
+    -- Arrange: the GesCom test database (see the header), faked CRM tables, spied messages.
+    DECLARE @GesCom sysname =
+        (SELECT CONVERT(sysname, P.value) FROM sys.extended_properties AS P
+         WHERE P.class = 0 AND P.name = N'crmdb_test.gescom_database');
+    IF DB_ID(@GesCom) IS NULL
+        EXEC tSQLt.Fail N'No GesCom test database: run the tests with crmdb test, which deploys tests/fixtures/GesCom and names it in the extended property crmdb_test.gescom_database.';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Account';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_Integration';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationLog', @Identity = 1;
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+    INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase)
+    VALUES (1, N'Intégration de test', N'', @GesCom);
+    DECLARE @Insert nvarchar(max);
+    SET @Insert = N'INSERT INTO ' + QUOTENAME(@GesCom) + N'.dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', ''PAY0001'', 10);';
+    EXEC sys.sp_executesql @Insert;
     INSERT INTO dbo.Account (Acc_AccountId, acc_erp_account_id) VALUES (1, N'CL0001');
-    EXEC ReplicationTests.AddField @Name = N'REPLI_acc_numprinc_repli', @Value = N'[CT_ColonneInconnue]';
-    EXEC ReplicationTests.AddField @Name = N'REPLI_acc_numpayeur_repli', @Value = N'[CT_NumPayeur]';
+    INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numprinc_repli', N'[CT_ColonneInconnue]');
+    INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numpayeur_repli', N'[CT_NumPayeur]');
 
     EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = 0;
 
@@ -184,12 +191,24 @@ GO
 CREATE PROCEDURE ReplicationTests.[test an expression that would end the statement is refused and nothing else runs]
 AS
 BEGIN
-    DECLARE @GesCom sysname;
-    EXEC ReplicationTests.GesCom @Database = @GesCom OUTPUT;
-    EXEC ReplicationTests.AddTiers @Database = @GesCom, @CT_Num = 'CL0001', @cbReplication = 10, @CT_NumPayeur = 'PAY0001';
+    -- Arrange: the GesCom test database (see the header), faked CRM tables, spied messages.
+    DECLARE @GesCom sysname =
+        (SELECT CONVERT(sysname, P.value) FROM sys.extended_properties AS P
+         WHERE P.class = 0 AND P.name = N'crmdb_test.gescom_database');
+    IF DB_ID(@GesCom) IS NULL
+        EXEC tSQLt.Fail N'No GesCom test database: run the tests with crmdb test, which deploys tests/fixtures/GesCom and names it in the extended property crmdb_test.gescom_database.';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Account';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_Integration';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationLog', @Identity = 1;
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+    INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase)
+    VALUES (1, N'Intégration de test', N'', @GesCom);
+    DECLARE @Insert nvarchar(max);
+    SET @Insert = N'INSERT INTO ' + QUOTENAME(@GesCom) + N'.dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', ''PAY0001'', 10);';
+    EXEC sys.sp_executesql @Insert;
     INSERT INTO dbo.Account (Acc_AccountId, acc_erp_account_id) VALUES (1, N'CL0001'), (2, N'CL0002');
-    EXEC ReplicationTests.AddField @Name = N'REPLI_acc_numprinc_repli',
-        @Value = N'CT_Num)) AS v FROM dbo.Account AS X DELETE FROM dbo.Account SELECT ((1';
+    INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numprinc_repli', N'CT_Num)) AS v FROM dbo.Account AS X DELETE FROM dbo.Account SELECT ((1');
 
     EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = 0;
 
@@ -204,14 +223,25 @@ GO
 CREATE PROCEDURE ReplicationTests.[test only tiers changed since the token are read and older ones stay untouched]
 AS
 BEGIN
-    DECLARE @GesCom sysname;
-    EXEC ReplicationTests.GesCom @Database = @GesCom OUTPUT;
-    EXEC ReplicationTests.AddTiers @Database = @GesCom, @CT_Num = 'CL0001', @cbReplication = 5, @CT_NumPayeur = 'NOUVEAU1';
-    EXEC ReplicationTests.AddTiers @Database = @GesCom, @CT_Num = 'CL0002', @cbReplication = 8, @CT_NumPayeur = 'NOUVEAU2';
-    EXEC ReplicationTests.AddTiers @Database = @GesCom, @CT_Num = 'CL0003', @cbReplication = 9, @CT_NumPayeur = 'NOUVEAU3';
+    -- Arrange: the GesCom test database (see the header), faked CRM tables, spied messages.
+    DECLARE @GesCom sysname =
+        (SELECT CONVERT(sysname, P.value) FROM sys.extended_properties AS P
+         WHERE P.class = 0 AND P.name = N'crmdb_test.gescom_database');
+    IF DB_ID(@GesCom) IS NULL
+        EXEC tSQLt.Fail N'No GesCom test database: run the tests with crmdb test, which deploys tests/fixtures/GesCom and names it in the extended property crmdb_test.gescom_database.';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Account';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_Integration';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationLog', @Identity = 1;
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+    INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase)
+    VALUES (1, N'Intégration de test', N'', @GesCom);
+    DECLARE @Insert nvarchar(max);
+    SET @Insert = N'INSERT INTO ' + QUOTENAME(@GesCom) + N'.dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', ''NOUVEAU1'', 5), (''CL0002'', ''NOUVEAU2'', 8), (''CL0003'', ''NOUVEAU3'', 9);';
+    EXEC sys.sp_executesql @Insert;
     INSERT INTO dbo.Account (Acc_AccountId, acc_erp_account_id, acc_numpayeur_repli)
     VALUES (1, N'CL0001', N'ANCIEN1'), (2, N'CL0002', N'ANCIEN2'), (3, N'CL0003', N'ANCIEN3');
-    EXEC ReplicationTests.AddField @Name = N'REPLI_acc_numpayeur_repli', @Value = N'[CT_NumPayeur]';
+    INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numpayeur_repli', N'[CT_NumPayeur]');
 
     EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = 8;
 
@@ -225,13 +255,25 @@ GO
 CREATE PROCEDURE ReplicationTests.[test an Account whose values are already those of GesCom is not written]
 AS
 BEGIN
-    DECLARE @GesCom sysname;
-    EXEC ReplicationTests.GesCom @Database = @GesCom OUTPUT;
-    EXEC ReplicationTests.AddTiers @Database = @GesCom, @CT_Num = 'CL0001', @cbReplication = 10, @CT_NumPayeur = 'PAY0001';
-    EXEC ReplicationTests.AddTiers @Database = @GesCom, @CT_Num = 'CL0002', @cbReplication = 10, @CT_NumPayeur = 'PAY0002';
+    -- Arrange: the GesCom test database (see the header), faked CRM tables, spied messages.
+    DECLARE @GesCom sysname =
+        (SELECT CONVERT(sysname, P.value) FROM sys.extended_properties AS P
+         WHERE P.class = 0 AND P.name = N'crmdb_test.gescom_database');
+    IF DB_ID(@GesCom) IS NULL
+        EXEC tSQLt.Fail N'No GesCom test database: run the tests with crmdb test, which deploys tests/fixtures/GesCom and names it in the extended property crmdb_test.gescom_database.';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Account';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_Integration';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationLog', @Identity = 1;
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+    INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase)
+    VALUES (1, N'Intégration de test', N'', @GesCom);
+    DECLARE @Insert nvarchar(max);
+    SET @Insert = N'INSERT INTO ' + QUOTENAME(@GesCom) + N'.dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', ''PAY0001'', 10), (''CL0002'', ''PAY0002'', 10);';
+    EXEC sys.sp_executesql @Insert;
     INSERT INTO dbo.Account (Acc_AccountId, acc_erp_account_id, acc_numpayeur_repli)
     VALUES (1, N'CL0001', N'PAY0001'), (2, N'CL0002', N'AUTRE');
-    EXEC ReplicationTests.AddField @Name = N'REPLI_acc_numpayeur_repli', @Value = N'[CT_NumPayeur]';
+    INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numpayeur_repli', N'[CT_NumPayeur]');
     -- Every row the UPDATE writes, whether its value changes or not.
     CREATE TABLE ReplicationTests.Written (Acc_AccountId int NOT NULL);
     EXEC sys.sp_executesql N'CREATE TRIGGER dbo.ReplicationTests_Account_written ON dbo.Account AFTER UPDATE AS
@@ -251,14 +293,25 @@ GO
 CREATE PROCEDURE ReplicationTests.[test NULLs are replicated and compared like values]
 AS
 BEGIN
-    DECLARE @GesCom sysname;
-    EXEC ReplicationTests.GesCom @Database = @GesCom OUTPUT;
-    EXEC ReplicationTests.AddTiers @Database = @GesCom, @CT_Num = 'CL0001', @cbReplication = 10, @CT_NumPayeur = NULL;
-    EXEC ReplicationTests.AddTiers @Database = @GesCom, @CT_Num = 'CL0002', @cbReplication = 10, @CT_NumPayeur = NULL;
-    EXEC ReplicationTests.AddTiers @Database = @GesCom, @CT_Num = 'CL0003', @cbReplication = 10, @CT_NumPayeur = 'PAY0003';
+    -- Arrange: the GesCom test database (see the header), faked CRM tables, spied messages.
+    DECLARE @GesCom sysname =
+        (SELECT CONVERT(sysname, P.value) FROM sys.extended_properties AS P
+         WHERE P.class = 0 AND P.name = N'crmdb_test.gescom_database');
+    IF DB_ID(@GesCom) IS NULL
+        EXEC tSQLt.Fail N'No GesCom test database: run the tests with crmdb test, which deploys tests/fixtures/GesCom and names it in the extended property crmdb_test.gescom_database.';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Account';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_Integration';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationLog', @Identity = 1;
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+    INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase)
+    VALUES (1, N'Intégration de test', N'', @GesCom);
+    DECLARE @Insert nvarchar(max);
+    SET @Insert = N'INSERT INTO ' + QUOTENAME(@GesCom) + N'.dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', NULL, 10), (''CL0002'', NULL, 10), (''CL0003'', ''PAY0003'', 10);';
+    EXEC sys.sp_executesql @Insert;
     INSERT INTO dbo.Account (Acc_AccountId, acc_erp_account_id, acc_numpayeur_repli)
     VALUES (1, N'CL0001', N'EFFACE'), (2, N'CL0002', NULL), (3, N'CL0003', NULL);
-    EXEC ReplicationTests.AddField @Name = N'REPLI_acc_numpayeur_repli', @Value = N'[CT_NumPayeur]';
+    INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numpayeur_repli', N'[CT_NumPayeur]');
 
     DECLARE @Rows int;
     EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = 0, @RowsChanged = @Rows OUTPUT;
@@ -275,11 +328,24 @@ GO
 CREATE PROCEDURE ReplicationTests.[test a change of case in GesCom is replicated despite the case-insensitive CRM]
 AS
 BEGIN
-    DECLARE @GesCom sysname;
-    EXEC ReplicationTests.GesCom @Database = @GesCom OUTPUT;
-    EXEC ReplicationTests.AddTiers @Database = @GesCom, @CT_Num = 'CL0001', @cbReplication = 10, @CT_NumPayeur = 'Pay0001';
+    -- Arrange: the GesCom test database (see the header), faked CRM tables, spied messages.
+    DECLARE @GesCom sysname =
+        (SELECT CONVERT(sysname, P.value) FROM sys.extended_properties AS P
+         WHERE P.class = 0 AND P.name = N'crmdb_test.gescom_database');
+    IF DB_ID(@GesCom) IS NULL
+        EXEC tSQLt.Fail N'No GesCom test database: run the tests with crmdb test, which deploys tests/fixtures/GesCom and names it in the extended property crmdb_test.gescom_database.';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Account';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_Integration';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationLog', @Identity = 1;
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+    INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase)
+    VALUES (1, N'Intégration de test', N'', @GesCom);
+    DECLARE @Insert nvarchar(max);
+    SET @Insert = N'INSERT INTO ' + QUOTENAME(@GesCom) + N'.dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', ''Pay0001'', 10);';
+    EXEC sys.sp_executesql @Insert;
     INSERT INTO dbo.Account (Acc_AccountId, acc_erp_account_id, acc_numpayeur_repli) VALUES (1, N'CL0001', N'PAY0001');
-    EXEC ReplicationTests.AddField @Name = N'REPLI_acc_numpayeur_repli', @Value = N'[CT_NumPayeur]';
+    INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numpayeur_repli', N'[CT_NumPayeur]');
 
     EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = 0;
 
@@ -292,8 +358,20 @@ GO
 CREATE PROCEDURE ReplicationTests.[test two integrations each read their own GesCom database]
 AS
 BEGIN
-    DECLARE @GesCom sysname;
-    EXEC ReplicationTests.GesCom @Database = @GesCom OUTPUT;
+    -- Arrange: the GesCom test database (see the header), faked CRM tables, spied messages.
+    DECLARE @GesCom sysname =
+        (SELECT CONVERT(sysname, P.value) FROM sys.extended_properties AS P
+         WHERE P.class = 0 AND P.name = N'crmdb_test.gescom_database');
+    IF DB_ID(@GesCom) IS NULL
+        EXEC tSQLt.Fail N'No GesCom test database: run the tests with crmdb test, which deploys tests/fixtures/GesCom and names it in the extended property crmdb_test.gescom_database.';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Account';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_Integration';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationLog', @Identity = 1;
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+    INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase)
+    VALUES (1, N'Intégration de test', N'', @GesCom);
+    DECLARE @Insert nvarchar(max);
     -- The second GesCom database: the CRM test database itself, with an F_COMPTET of its own.
     CREATE TABLE dbo.F_COMPTET
     (
@@ -305,10 +383,12 @@ BEGIN
     );
     DECLARE @Crm sysname = DB_NAME();
     INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase) VALUES (2, N'Deuxième société', N'', @Crm);
-    EXEC ReplicationTests.AddTiers @Database = @GesCom, @CT_Num = 'CL0001', @cbReplication = 10, @CT_NumPayeur = 'SOC1';
-    EXEC ReplicationTests.AddTiers @Database = @Crm, @CT_Num = 'CL0002', @cbReplication = 10, @CT_NumPayeur = 'SOC2';
+    SET @Insert = N'INSERT INTO ' + QUOTENAME(@GesCom) + N'.dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', ''SOC1'', 10);';
+    EXEC sys.sp_executesql @Insert;
+    SET @Insert = N'INSERT INTO ' + QUOTENAME(@Crm) + N'.dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0002'', ''SOC2'', 10);';
+    EXEC sys.sp_executesql @Insert;
     INSERT INTO dbo.Account (Acc_AccountId, acc_erp_account_id) VALUES (1, N'CL0001'), (2, N'CL0002');
-    EXEC ReplicationTests.AddField @Name = N'REPLI_acc_numpayeur_repli', @Value = N'[CT_NumPayeur]';
+    INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numpayeur_repli', N'[CT_NumPayeur]');
 
     DECLARE @Rows1 int, @Rows2 int;
     EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = 0, @RowsChanged = @Rows1 OUTPUT;
@@ -330,14 +410,25 @@ GO
 CREATE PROCEDURE ReplicationTests.[test the new token is the highest cbReplication read and the run is logged]
 AS
 BEGIN
-    DECLARE @GesCom sysname;
-    EXEC ReplicationTests.GesCom @Database = @GesCom OUTPUT;
-    EXEC ReplicationTests.AddTiers @Database = @GesCom, @CT_Num = 'CL0001', @cbReplication = 3, @CT_NumPayeur = 'PAY0001';
-    EXEC ReplicationTests.AddTiers @Database = @GesCom, @CT_Num = 'CL0002', @cbReplication = 12, @CT_NumPayeur = 'PAY0002';
-    EXEC ReplicationTests.AddTiers @Database = @GesCom, @CT_Num = 'CL0003', @cbReplication = 7, @CT_NumPayeur = 'PAY0003';
+    -- Arrange: the GesCom test database (see the header), faked CRM tables, spied messages.
+    DECLARE @GesCom sysname =
+        (SELECT CONVERT(sysname, P.value) FROM sys.extended_properties AS P
+         WHERE P.class = 0 AND P.name = N'crmdb_test.gescom_database');
+    IF DB_ID(@GesCom) IS NULL
+        EXEC tSQLt.Fail N'No GesCom test database: run the tests with crmdb test, which deploys tests/fixtures/GesCom and names it in the extended property crmdb_test.gescom_database.';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Account';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_Integration';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationLog', @Identity = 1;
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+    INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase)
+    VALUES (1, N'Intégration de test', N'', @GesCom);
+    DECLARE @Insert nvarchar(max);
+    SET @Insert = N'INSERT INTO ' + QUOTENAME(@GesCom) + N'.dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', ''PAY0001'', 3), (''CL0002'', ''PAY0002'', 12), (''CL0003'', ''PAY0003'', 7);';
+    EXEC sys.sp_executesql @Insert;
     INSERT INTO dbo.Account (Acc_AccountId, acc_erp_account_id) VALUES (1, N'CL0001'), (2, N'CL0002'), (3, N'CL0003');
-    EXEC ReplicationTests.AddField @Name = N'REPLI_acc_numpayeur_repli', @Value = N'[CT_NumPayeur]';
-    EXEC ReplicationTests.AddField @Name = N'REPLI_acc_absente_repli', @Value = N'[CT_NumPayeur]';
+    INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numpayeur_repli', N'[CT_NumPayeur]');
+    INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_absente_repli', N'[CT_NumPayeur]');
 
     DECLARE @Rows int, @Token int, @NextRows int, @NextToken int;
     EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = 5, @RowsChanged = @Rows OUTPUT, @NewToken = @Token OUTPUT;
@@ -358,10 +449,23 @@ GO
 CREATE PROCEDURE ReplicationTests.[test without a tiers changed since the token the token stays]
 AS
 BEGIN
-    DECLARE @GesCom sysname;
-    EXEC ReplicationTests.GesCom @Database = @GesCom OUTPUT;
-    EXEC ReplicationTests.AddTiers @Database = @GesCom, @CT_Num = 'CL0001', @cbReplication = 3, @CT_NumPayeur = 'PAY0001';
-    EXEC ReplicationTests.AddField @Name = N'REPLI_acc_numpayeur_repli', @Value = N'[CT_NumPayeur]';
+    -- Arrange: the GesCom test database (see the header), faked CRM tables, spied messages.
+    DECLARE @GesCom sysname =
+        (SELECT CONVERT(sysname, P.value) FROM sys.extended_properties AS P
+         WHERE P.class = 0 AND P.name = N'crmdb_test.gescom_database');
+    IF DB_ID(@GesCom) IS NULL
+        EXEC tSQLt.Fail N'No GesCom test database: run the tests with crmdb test, which deploys tests/fixtures/GesCom and names it in the extended property crmdb_test.gescom_database.';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Account';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_Integration';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationLog', @Identity = 1;
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+    INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase)
+    VALUES (1, N'Intégration de test', N'', @GesCom);
+    DECLARE @Insert nvarchar(max);
+    SET @Insert = N'INSERT INTO ' + QUOTENAME(@GesCom) + N'.dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', ''PAY0001'', 3);';
+    EXEC sys.sp_executesql @Insert;
+    INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numpayeur_repli', N'[CT_NumPayeur]');
 
     DECLARE @Token int;
     EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = 40, @NewToken = @Token OUTPUT;
@@ -373,9 +477,22 @@ GO
 CREATE PROCEDURE ReplicationTests.[test without any declared field the watermark still advances]
 AS
 BEGIN
-    DECLARE @GesCom sysname;
-    EXEC ReplicationTests.GesCom @Database = @GesCom OUTPUT;
-    EXEC ReplicationTests.AddTiers @Database = @GesCom, @CT_Num = 'CL0001', @cbReplication = 21;
+    -- Arrange: the GesCom test database (see the header), faked CRM tables, spied messages.
+    DECLARE @GesCom sysname =
+        (SELECT CONVERT(sysname, P.value) FROM sys.extended_properties AS P
+         WHERE P.class = 0 AND P.name = N'crmdb_test.gescom_database');
+    IF DB_ID(@GesCom) IS NULL
+        EXEC tSQLt.Fail N'No GesCom test database: run the tests with crmdb test, which deploys tests/fixtures/GesCom and names it in the extended property crmdb_test.gescom_database.';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Account';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_Integration';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationLog', @Identity = 1;
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+    INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase)
+    VALUES (1, N'Intégration de test', N'', @GesCom);
+    DECLARE @Insert nvarchar(max);
+    SET @Insert = N'INSERT INTO ' + QUOTENAME(@GesCom) + N'.dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', NULL, 21);';
+    EXEC sys.sp_executesql @Insert;
     INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value, Parm_Deleted) VALUES (N'REPLI_acc_numpayeur_repli', N'[CT_NumPayeur]', 1);
 
     DECLARE @Token int, @Rows int;
@@ -391,8 +508,21 @@ GO
 CREATE PROCEDURE ReplicationTests.[test names that only look like the pattern through LIKE wildcards are not read]
 AS
 BEGIN
-    EXEC ReplicationTests.AddField @Name = N'REPLIXaccXnumpayeurXrepli', @Value = N'[CT_NumPayeur]';
-    EXEC ReplicationTests.AddField @Name = N'REPLI_acc_num payeur_repli', @Value = N'[CT_NumPayeur]';
+    -- Arrange: the GesCom test database (see the header), faked CRM tables, spied messages.
+    DECLARE @GesCom sysname =
+        (SELECT CONVERT(sysname, P.value) FROM sys.extended_properties AS P
+         WHERE P.class = 0 AND P.name = N'crmdb_test.gescom_database');
+    IF DB_ID(@GesCom) IS NULL
+        EXEC tSQLt.Fail N'No GesCom test database: run the tests with crmdb test, which deploys tests/fixtures/GesCom and names it in the extended property crmdb_test.gescom_database.';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Account';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_Integration';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationLog', @Identity = 1;
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+    INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase)
+    VALUES (1, N'Intégration de test', N'', @GesCom);
+    INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLIXaccXnumpayeurXrepli', N'[CT_NumPayeur]');
+    INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_num payeur_repli', N'[CT_NumPayeur]');
 
     EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = 0;
 
@@ -408,10 +538,20 @@ GO
 CREATE PROCEDURE ReplicationTests.[test with Trace the expanded statement is printed]
 AS
 BEGIN
-    DECLARE @GesCom sysname;
-    EXEC ReplicationTests.GesCom @Database = @GesCom OUTPUT;
-    EXEC ReplicationTests.AddField @Name = N'REPLI_acc_numprinc_repli',
-        @Value = N'(SELECT TOP (1) T.CG_Num FROM #F_COMPTETG# AS T WHERE T.CT_Num = G.CT_Num)';
+    -- Arrange: the GesCom test database (see the header), faked CRM tables, spied messages.
+    DECLARE @GesCom sysname =
+        (SELECT CONVERT(sysname, P.value) FROM sys.extended_properties AS P
+         WHERE P.class = 0 AND P.name = N'crmdb_test.gescom_database');
+    IF DB_ID(@GesCom) IS NULL
+        EXEC tSQLt.Fail N'No GesCom test database: run the tests with crmdb test, which deploys tests/fixtures/GesCom and names it in the extended property crmdb_test.gescom_database.';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Account';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_Integration';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationLog', @Identity = 1;
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+    INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase)
+    VALUES (1, N'Intégration de test', N'', @GesCom);
+    INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numprinc_repli', N'(SELECT TOP (1) T.CG_Num FROM #F_COMPTETG# AS T WHERE T.CT_Num = G.CT_Num)');
 
     EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = 0, @Trace = 1;
 
@@ -427,6 +567,19 @@ GO
 CREATE PROCEDURE ReplicationTests.[test an unknown integration is refused naming the parameter]
 AS
 BEGIN
+    -- Arrange: the GesCom test database (see the header), faked CRM tables, spied messages.
+    DECLARE @GesCom sysname =
+        (SELECT CONVERT(sysname, P.value) FROM sys.extended_properties AS P
+         WHERE P.class = 0 AND P.name = N'crmdb_test.gescom_database');
+    IF DB_ID(@GesCom) IS NULL
+        EXEC tSQLt.Fail N'No GesCom test database: run the tests with crmdb test, which deploys tests/fixtures/GesCom and names it in the extended property crmdb_test.gescom_database.';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Account';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_Integration';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationLog', @Identity = 1;
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+    INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase)
+    VALUES (1, N'Intégration de test', N'', @GesCom);
     EXEC tSQLt.ExpectException @ExpectedMessagePattern = N'%@ErpIntegrationID vaut 99%aucune intégration%';
 
     EXEC dbo.MC_replicate @ErpIntegrationID = 99, @tokenAccount = 0;
