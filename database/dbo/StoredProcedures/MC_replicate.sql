@@ -110,7 +110,7 @@ BEGIN
     END;
 
     DECLARE @Qualifier nvarchar(300) = dbo.MC_gescomqualifier(@GesComServer, @GesComDatabase);
-    DECLARE @Token int = ISNULL(@tokenAccount, -2147483648);
+    DECLARE @TokenFrom int = ISNULL(@tokenAccount, -2147483648);
     DECLARE @Check nvarchar(max);
     DECLARE @CheckError nvarchar(2048);
     DECLARE @Failure nvarchar(2048);
@@ -265,7 +265,7 @@ BEGIN
 
     IF @Trace = 1
     BEGIN
-        SET @Message = CONCAT(N'Requête exécutée (sp_executesql, @token = ', @Token, N') :', NCHAR(10), @Statement);
+        SET @Message = CONCAT(N'Requête exécutée (sp_executesql, @token = ', @TokenFrom, N') :', NCHAR(10), @Statement);
         EXEC dbo.MC_print @Message = @Message;
     END;
 
@@ -286,7 +286,7 @@ BEGIN
         EXEC sys.sp_executesql
             @Statement,
             N'@token int, @RowsChanged int OUTPUT, @NewToken int OUTPUT',
-            @Token,
+            @TokenFrom,
             @Changed OUTPUT,
             @HighestRead OUTPUT;
 

@@ -53,7 +53,7 @@ public sealed class ReplicateProcedureTests
         Assert.Equal(5, arguments.Count);
         Assert.Equal("@Statement", Assert.IsType<VariableReference>(arguments[0].ParameterValue).Name);
         Assert.Equal(ReplicationStatementBuilder.ParameterDefinitions, Assert.IsType<StringLiteral>(arguments[1].ParameterValue).Value);
-        Assert.Equal("@Token", Assert.IsType<VariableReference>(arguments[2].ParameterValue).Name);
+        Assert.Equal("@TokenFrom", Assert.IsType<VariableReference>(arguments[2].ParameterValue).Name);
         Assert.Equal(("@Changed", true), (((VariableReference)arguments[3].ParameterValue).Name, arguments[3].IsOutput));
         Assert.Equal(("@HighestRead", true), (((VariableReference)arguments[4].ParameterValue).Name, arguments[4].IsOutput));
 
@@ -61,7 +61,7 @@ public sealed class ReplicateProcedureTests
         var assigned = AssignmentsTo("@Statement");
         var source = Assert.IsType<FunctionCall>(Assert.Single(assigned));
         Assert.Equal("MC_replistatement", source.FunctionName.Value);
-        Assert.DoesNotContain(All<VariableReference>(source), v => v.Name is "@Token" or "@tokenAccount");
+        Assert.DoesNotContain(All<VariableReference>(source), v => v.Name is "@TokenFrom" or "@tokenAccount");
     }
 
     [Fact]
