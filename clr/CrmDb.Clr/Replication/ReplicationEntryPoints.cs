@@ -1,0 +1,107 @@
+using System.Data.SqlTypes;
+using Microsoft.SqlServer.Server;
+
+namespace CrmDb.Clr.Replication
+{
+    /// <summary>
+    /// The replication functions dbo.MC_replicate calls (wrappers generated from these
+    /// attributes at build time). Each one only adapts SQL types to the pure functions of
+    /// <see cref="ReplicationParameter"/>, <see cref="ReplicationColumnType"/>,
+    /// <see cref="ReplicationExpression"/> and <see cref="ReplicationStatementBuilder"/>.
+    /// </summary>
+    public static class ReplicationEntryPoints
+    {
+        /// <summary>
+        /// dbo.MC_replicolumn(@parameterName): the dbo.Account column that a REPLI_acc_&lt;x&gt;_repli
+        /// parameter declares (acc_&lt;x&gt;_repli), or NULL when the name does not follow that pattern.
+        /// </summary>
+        [return: SqlFacet(MaxSize = 128)]
+        [SqlFunction(Name = "MC_replicolumn", IsDeterministic = true, IsPrecise = true,
+            DataAccess = DataAccessKind.None, SystemDataAccess = SystemDataAccessKind.None)]
+        public static SqlString ReplicationColumn([SqlFacet(MaxSize = 4000)] SqlString parameterName)
+        {
+            string? column = parameterName.IsNull ? null : ReplicationParameter.ColumnOf(parameterName.Value);
+            return column == null ? SqlString.Null : new SqlString(column);
+        }
+
+        /// <summary>
+        /// dbo.MC_replitype(@typeName, @maxLength, @precision, @scale): the T-SQL type of a column
+        /// from its sys.columns facts (TYPE_NAME(system_type_id), max_length, precision, scale),
+        /// or NULL when replication cannot compare and write that type.
+        /// </summary>
+        [return: SqlFacet(MaxSize = 128)]
+        [SqlFunction(Name = "MC_replitype", IsDeterministic = true, IsPrecise = true,
+            DataAccess = DataAccessKind.None, SystemDataAccess = SystemDataAccessKind.None)]
+        public static SqlString ReplicationType(
+            [SqlFacet(MaxSize = 128)] SqlString typeName,
+            SqlInt16 maxLength,
+            SqlByte precision,
+            SqlByte scale)
+        {
+            if (typeName.IsNull || maxLength.IsNull || precision.IsNull || scale.IsNull)
+            {
+                return SqlString.Null;
+            }
+
+            ReplicationColumnType? type = ReplicationColumnType.FromCatalog(typeName.Value, maxLength.Value, precision.Value, scale.Value);
+            return type == null ? SqlString.Null : new SqlString(type.Text);
+        }
+
+        /// <summary>
+        /// dbo.MC_repliproblem(@expression): NULL when a field's value can be placed in the
+        /// replication statement as one expression, otherwise the reason in French.
+        /// </summary>
+        [return: SqlFacet(MaxSize = 400)]
+        [SqlFunction(Name = "MC_repliproblem", IsDeterministic = true, IsPrecise = true,
+            DataAccess = DataAccessKind.None, SystemDataAccess = SystemDataAccessKind.None)]
+        public static SqlString ReplicationProblem([SqlFacet(MaxSize = -1)] SqlString expression)
+        {
+            string? problem = ReplicationExpression.Problem(expression.IsNull ? null : expression.Value);
+            return problem == null ? SqlString.Null : new SqlString(problem);
+        }
+
+        /// <summary>
+        /// dbo.MC_replicheck(@server, @database, @expression, @columnType): the text that
+        /// sys.dm_exec_describe_first_result_set compiles to check one field against the
+        /// integration's F_COMPTET; with a NULL @expression, the check that F_COMPTET can be read.
+        /// </summary>
+        [return: SqlFacet(MaxSize = -1)]
+        [SqlFunction(Name = "MC_replicheck", IsDeterministic = false, IsPrecise = true,
+            DataAccess = DataAccessKind.Read, SystemDataAccess = SystemDataAccessKind.None)]
+        public static SqlString ReplicationCheck(
+            [SqlFacet(MaxSize = 128)] SqlString server,
+            [SqlFacet(MaxSize = 128)] SqlString database,
+            [SqlFacet(MaxSize = -1)] SqlString expression,
+            [SqlFacet(MaxSize = 128)] SqlString columnType)
+        {
+            GesComLocation location = Location(server, database);
+            return new SqlString(expression.IsNull
+                ? ReplicationStatementBuilder.BuildSourceCheck(location)
+                : ReplicationStatementBuilder.BuildCheck(location, expression.Value, columnType.IsNull ? string.Empty : columnType.Value));
+        }
+
+        /// <summary>
+        /// dbo.MC_replistatement(@server, @database, @fields): the one replication statement for
+        /// the fields of the XML list (&lt;fields&gt;&lt;field parameter column type&gt;expression&lt;/field&gt;&lt;/fields&gt;),
+        /// run with sp_executesql N'@token int, @RowsChanged int OUTPUT, @NewToken int OUTPUT'.
+        /// </summary>
+        [return: SqlFacet(MaxSize = -1)]
+        [SqlFunction(Name = "MC_replistatement", IsDeterministic = false, IsPrecise = true,
+            DataAccess = DataAccessKind.Read, SystemDataAccess = SystemDataAccessKind.None)]
+        public static SqlString ReplicationStatement(
+            [SqlFacet(MaxSize = 128)] SqlString server,
+            [SqlFacet(MaxSize = 128)] SqlString database,
+            [SqlFacet(MaxSize = -1)] SqlString fields)
+        {
+            return new SqlString(ReplicationStatementBuilder.Build(
+                Location(server, database),
+                ReplicationFieldList.Parse(fields.IsNull ? null : fields.Value)));
+        }
+
+        private static GesComLocation Location(SqlString server, SqlString database) =>
+            GesComLocation.Create(
+                server.IsNull ? null : server.Value,
+                database.IsNull ? null : database.Value,
+                LocalServer.Name());
+    }
+}

@@ -1,0 +1,587 @@
+/*
+ReplicationTests: dbo.MC_replicate, the REPLI_acc_*_repli replication (docs/replication.md).
+
+Needs the GesCom test database that the engine harness (crmdb test, docs/testing.md) creates
+from the fixture tests/fixtures/GesCom (GesCom.dacpac), with the collation Latin1_General_CI_AS,
+unlike the CRM's, and names in the database-level extended property crmdb_test.gescom_database.
+The tests insert their own F_COMPTET rows there; tSQLt rolls each test back, rows included
+(same instance). A second GesCom database for the two-integration test is the CRM test database
+itself, given an F_COMPTET of its own inside the test (rolled back too).
+Each test fakes dbo.Account, dbo.Custom_SysParams, dbo.MC_Integration and dbo.MC_ReplicationLog,
+records integration 1 on the GesCom test database, and spies dbo.MC_print, so that the French
+messages can be read back. Every batch after the first creates one test (no SetUp or helper
+procedure: crmdb test's loader expects only tests), hence the repeated Arrange block.
+*/
+EXEC tSQLt.NewTestClass 'ReplicationTests';
+GO
+
+CREATE PROCEDURE ReplicationTests.[test a column value is copied to the Account of the same CT_Num]
+AS
+BEGIN
+    -- Arrange: the GesCom test database (see the header), faked CRM tables, spied messages.
+    DECLARE @GesCom sysname =
+        (SELECT CONVERT(sysname, P.value) FROM sys.extended_properties AS P
+         WHERE P.class = 0 AND P.name = N'crmdb_test.gescom_database');
+    IF DB_ID(@GesCom) IS NULL
+        EXEC tSQLt.Fail N'No GesCom test database: run the tests with crmdb test, which deploys tests/fixtures/GesCom and names it in the extended property crmdb_test.gescom_database.';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Account';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_Integration';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationLog', @Identity = 1;
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+    INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase)
+    VALUES (1, N'Intégration de test', N'', @GesCom);
+    DECLARE @Insert nvarchar(max);
+    SET @Insert = N'INSERT INTO ' + QUOTENAME(@GesCom) + N'.dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', ''PAY0001'', 10), (''CL0002'', ''PAY0002'', 10);';
+    EXEC sys.sp_executesql @Insert;
+    INSERT INTO dbo.Account (Acc_AccountId, acc_erp_account_id) VALUES (1, N'CL0001'), (2, N'CL0002'), (3, N'CL9999');
+    INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numpayeur_repli', N'[CT_NumPayeur]');
+
+    DECLARE @Rows int;
+    EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = 0, @RowsChanged = @Rows OUTPUT;
+
+    SELECT Acc_AccountId, acc_numpayeur_repli INTO #Actual FROM dbo.Account;
+    SELECT TOP (0) * INTO #Expected FROM #Actual;
+    INSERT INTO #Expected VALUES (1, N'PAY0001'), (2, N'PAY0002'), (3, NULL);
+    EXEC tSQLt.AssertEqualsTable @Expected = N'#Expected', @Actual = N'#Actual';
+    EXEC tSQLt.AssertEquals @Expected = 2, @Actual = @Rows;
+END;
+GO
+
+CREATE PROCEDURE ReplicationTests.[test a scalar subquery with a token is replicated]
+AS
+BEGIN
+    -- Arrange: the GesCom test database (see the header), faked CRM tables, spied messages.
+    DECLARE @GesCom sysname =
+        (SELECT CONVERT(sysname, P.value) FROM sys.extended_properties AS P
+         WHERE P.class = 0 AND P.name = N'crmdb_test.gescom_database');
+    IF DB_ID(@GesCom) IS NULL
+        EXEC tSQLt.Fail N'No GesCom test database: run the tests with crmdb test, which deploys tests/fixtures/GesCom and names it in the extended property crmdb_test.gescom_database.';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Account';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_Integration';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationLog', @Identity = 1;
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+    INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase)
+    VALUES (1, N'Intégration de test', N'', @GesCom);
+    DECLARE @Insert nvarchar(max);
+    SET @Insert = N'INSERT INTO ' + QUOTENAME(@GesCom) + N'.dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', NULL, 10);';
+    EXEC sys.sp_executesql @Insert;
+    DECLARE @Sql nvarchar(max) = N'INSERT INTO ' + QUOTENAME(@GesCom) + N'.dbo.F_COMPTETG (CT_Num, CG_Num) VALUES (''CL0001'', ''411100''), (''CL0001'', ''411000'');';
+    EXEC sys.sp_executesql @Sql;
+    INSERT INTO dbo.Account (Acc_AccountId, acc_erp_account_id) VALUES (1, N'CL0001');
+    INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numprinc_repli', N'(SELECT TOP (1) T.CG_Num FROM #F_COMPTETG# AS T WHERE T.CT_Num = G.CT_Num ORDER BY T.CG_Num)');
+
+    EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = 0;
+
+    DECLARE @Actual nvarchar(13) = (SELECT acc_numprinc_repli FROM dbo.Account WHERE Acc_AccountId = 1);
+    EXEC tSQLt.AssertEqualsString @Expected = N'411000', @Actual = @Actual;
+END;
+GO
+
+CREATE PROCEDURE ReplicationTests.[test a function call deployed from a token-bearing template is replicated]
+AS
+BEGIN
+    -- Arrange: the GesCom test database (see the header), faked CRM tables, spied messages.
+    DECLARE @GesCom sysname =
+        (SELECT CONVERT(sysname, P.value) FROM sys.extended_properties AS P
+         WHERE P.class = 0 AND P.name = N'crmdb_test.gescom_database');
+    IF DB_ID(@GesCom) IS NULL
+        EXEC tSQLt.Fail N'No GesCom test database: run the tests with crmdb test, which deploys tests/fixtures/GesCom and names it in the extended property crmdb_test.gescom_database.';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Account';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_Integration';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationLog', @Identity = 1;
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+    INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase)
+    VALUES (1, N'Intégration de test', N'', @GesCom);
+    DECLARE @Insert nvarchar(max);
+    -- A template as crmdb run deploys it: #F_ tokens expanded for the integration.
+    DECLARE @Template nvarchar(max) = dbo.MC_expandtokens(N'CREATE FUNCTION ReplicationTests.FCT_nbreglements (@CT_Num varchar(17))
+RETURNS int
+AS
+BEGIN
+    RETURN (SELECT COUNT(*) FROM #F_REGLEMENTT# AS R WHERE R.CT_Num = @CT_Num);
+END;', N'', @GesCom);
+    EXEC sys.sp_executesql @Template;
+    SET @Insert = N'INSERT INTO ' + QUOTENAME(@GesCom) + N'.dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', NULL, 10);';
+    EXEC sys.sp_executesql @Insert;
+    DECLARE @Sql nvarchar(max) = N'INSERT INTO ' + QUOTENAME(@GesCom) + N'.dbo.F_REGLEMENTT (CT_Num, N_Reglement, RT_Condition, RT_NbJour) VALUES (''CL0001'', 1, 0, 30), (''CL0001'', 2, 1, 60);';
+    EXEC sys.sp_executesql @Sql;
+    INSERT INTO dbo.Account (Acc_AccountId, acc_erp_account_id) VALUES (1, N'CL0001');
+    INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_condpaiement_repli', N'ReplicationTests.FCT_nbreglements(CT_Num)');
+
+    EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = 0;
+
+    DECLARE @Actual nvarchar(max) = (SELECT acc_condpaiement_repli FROM dbo.Account WHERE Acc_AccountId = 1);
+    EXEC tSQLt.AssertEqualsString @Expected = N'2', @Actual = @Actual;
+END;
+GO
+
+CREATE PROCEDURE ReplicationTests.[test a parameter naming no Account column is reported in French and skipped while the others are applied]
+AS
+BEGIN
+    -- Arrange: the GesCom test database (see the header), faked CRM tables, spied messages.
+    DECLARE @GesCom sysname =
+        (SELECT CONVERT(sysname, P.value) FROM sys.extended_properties AS P
+         WHERE P.class = 0 AND P.name = N'crmdb_test.gescom_database');
+    IF DB_ID(@GesCom) IS NULL
+        EXEC tSQLt.Fail N'No GesCom test database: run the tests with crmdb test, which deploys tests/fixtures/GesCom and names it in the extended property crmdb_test.gescom_database.';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Account';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_Integration';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationLog', @Identity = 1;
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+    INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase)
+    VALUES (1, N'Intégration de test', N'', @GesCom);
+    DECLARE @Insert nvarchar(max);
+    SET @Insert = N'INSERT INTO ' + QUOTENAME(@GesCom) + N'.dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', ''PAY0001'', 10);';
+    EXEC sys.sp_executesql @Insert;
+    INSERT INTO dbo.Account (Acc_AccountId, acc_erp_account_id) VALUES (1, N'CL0001');
+    INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_inconnu_repli', N'[CT_NumPayeur]');
+    INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numpayeur_repli', N'[CT_NumPayeur]');
+
+    EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = 0;
+
+    IF NOT EXISTS (SELECT 1 FROM dbo.MC_print_SpyProcedureLog AS L
+                   WHERE L.Message LIKE N'Paramètre REPLI[_]acc[_]inconnu[_]repli ignoré : la colonne [[]acc[_]inconnu[_]repli] n''existe pas dans dbo.Account%')
+        EXEC tSQLt.Fail N'The unknown column was not reported in French, naming the parameter.';
+    DECLARE @Actual nvarchar(17) = (SELECT acc_numpayeur_repli FROM dbo.Account WHERE Acc_AccountId = 1);
+    EXEC tSQLt.AssertEqualsString @Expected = N'PAY0001', @Actual = @Actual;
+    DECLARE @Skipped int = (SELECT FieldsSkipped FROM dbo.MC_ReplicationLog);
+    EXEC tSQLt.AssertEquals @Expected = 1, @Actual = @Skipped;
+END;
+GO
+
+CREATE PROCEDURE ReplicationTests.[test an expression that does not compile on F_COMPTET is reported and skipped]
+AS
+BEGIN
+    -- Arrange: the GesCom test database (see the header), faked CRM tables, spied messages.
+    DECLARE @GesCom sysname =
+        (SELECT CONVERT(sysname, P.value) FROM sys.extended_properties AS P
+         WHERE P.class = 0 AND P.name = N'crmdb_test.gescom_database');
+    IF DB_ID(@GesCom) IS NULL
+        EXEC tSQLt.Fail N'No GesCom test database: run the tests with crmdb test, which deploys tests/fixtures/GesCom and names it in the extended property crmdb_test.gescom_database.';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Account';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_Integration';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationLog', @Identity = 1;
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+    INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase)
+    VALUES (1, N'Intégration de test', N'', @GesCom);
+    DECLARE @Insert nvarchar(max);
+    SET @Insert = N'INSERT INTO ' + QUOTENAME(@GesCom) + N'.dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', ''PAY0001'', 10);';
+    EXEC sys.sp_executesql @Insert;
+    INSERT INTO dbo.Account (Acc_AccountId, acc_erp_account_id) VALUES (1, N'CL0001');
+    INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numprinc_repli', N'[CT_ColonneInconnue]');
+    INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numpayeur_repli', N'[CT_NumPayeur]');
+
+    EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = 0;
+
+    IF NOT EXISTS (SELECT 1 FROM dbo.MC_print_SpyProcedureLog AS L
+                   WHERE L.Message LIKE N'Paramètre REPLI[_]acc[_]numprinc[_]repli ignoré : la valeur « [[]CT[_]ColonneInconnue] » ne se compile pas%CT[_]ColonneInconnue%')
+        EXEC tSQLt.Fail N'The expression that does not compile was not reported with the engine''s reason.';
+    SELECT Acc_AccountId, acc_numpayeur_repli, acc_numprinc_repli INTO #Actual FROM dbo.Account;
+    SELECT TOP (0) * INTO #Expected FROM #Actual;
+    INSERT INTO #Expected VALUES (1, N'PAY0001', NULL);
+    EXEC tSQLt.AssertEqualsTable @Expected = N'#Expected', @Actual = N'#Actual';
+END;
+GO
+
+CREATE PROCEDURE ReplicationTests.[test an expression that would end the statement is refused and nothing else runs]
+AS
+BEGIN
+    -- Arrange: the GesCom test database (see the header), faked CRM tables, spied messages.
+    DECLARE @GesCom sysname =
+        (SELECT CONVERT(sysname, P.value) FROM sys.extended_properties AS P
+         WHERE P.class = 0 AND P.name = N'crmdb_test.gescom_database');
+    IF DB_ID(@GesCom) IS NULL
+        EXEC tSQLt.Fail N'No GesCom test database: run the tests with crmdb test, which deploys tests/fixtures/GesCom and names it in the extended property crmdb_test.gescom_database.';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Account';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_Integration';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationLog', @Identity = 1;
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+    INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase)
+    VALUES (1, N'Intégration de test', N'', @GesCom);
+    DECLARE @Insert nvarchar(max);
+    SET @Insert = N'INSERT INTO ' + QUOTENAME(@GesCom) + N'.dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', ''PAY0001'', 10);';
+    EXEC sys.sp_executesql @Insert;
+    INSERT INTO dbo.Account (Acc_AccountId, acc_erp_account_id) VALUES (1, N'CL0001'), (2, N'CL0002');
+    INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numprinc_repli', N'CT_Num)) AS v FROM dbo.Account AS X DELETE FROM dbo.Account SELECT ((1');
+
+    EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = 0;
+
+    IF NOT EXISTS (SELECT 1 FROM dbo.MC_print_SpyProcedureLog AS L
+                   WHERE L.Message LIKE N'Paramètre REPLI[_]acc[_]numprinc[_]repli ignoré : une parenthèse fermante%')
+        EXEC tSQLt.Fail N'The expression that escapes its parentheses was not refused.';
+    DECLARE @Accounts int = (SELECT COUNT(*) FROM dbo.Account);
+    EXEC tSQLt.AssertEquals @Expected = 2, @Actual = @Accounts;
+END;
+GO
+
+CREATE PROCEDURE ReplicationTests.[test only tiers changed since the token are read and older ones stay untouched]
+AS
+BEGIN
+    -- Arrange: the GesCom test database (see the header), faked CRM tables, spied messages.
+    DECLARE @GesCom sysname =
+        (SELECT CONVERT(sysname, P.value) FROM sys.extended_properties AS P
+         WHERE P.class = 0 AND P.name = N'crmdb_test.gescom_database');
+    IF DB_ID(@GesCom) IS NULL
+        EXEC tSQLt.Fail N'No GesCom test database: run the tests with crmdb test, which deploys tests/fixtures/GesCom and names it in the extended property crmdb_test.gescom_database.';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Account';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_Integration';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationLog', @Identity = 1;
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+    INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase)
+    VALUES (1, N'Intégration de test', N'', @GesCom);
+    DECLARE @Insert nvarchar(max);
+    SET @Insert = N'INSERT INTO ' + QUOTENAME(@GesCom) + N'.dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', ''NOUVEAU1'', 5), (''CL0002'', ''NOUVEAU2'', 8), (''CL0003'', ''NOUVEAU3'', 9);';
+    EXEC sys.sp_executesql @Insert;
+    INSERT INTO dbo.Account (Acc_AccountId, acc_erp_account_id, acc_numpayeur_repli)
+    VALUES (1, N'CL0001', N'ANCIEN1'), (2, N'CL0002', N'ANCIEN2'), (3, N'CL0003', N'ANCIEN3');
+    INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numpayeur_repli', N'[CT_NumPayeur]');
+
+    EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = 8;
+
+    SELECT Acc_AccountId, acc_numpayeur_repli INTO #Actual FROM dbo.Account;
+    SELECT TOP (0) * INTO #Expected FROM #Actual;
+    INSERT INTO #Expected VALUES (1, N'ANCIEN1'), (2, N'NOUVEAU2'), (3, N'NOUVEAU3');
+    EXEC tSQLt.AssertEqualsTable @Expected = N'#Expected', @Actual = N'#Actual';
+END;
+GO
+
+CREATE PROCEDURE ReplicationTests.[test an Account whose values are already those of GesCom is not written]
+AS
+BEGIN
+    -- Arrange: the GesCom test database (see the header), faked CRM tables, spied messages.
+    DECLARE @GesCom sysname =
+        (SELECT CONVERT(sysname, P.value) FROM sys.extended_properties AS P
+         WHERE P.class = 0 AND P.name = N'crmdb_test.gescom_database');
+    IF DB_ID(@GesCom) IS NULL
+        EXEC tSQLt.Fail N'No GesCom test database: run the tests with crmdb test, which deploys tests/fixtures/GesCom and names it in the extended property crmdb_test.gescom_database.';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Account';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_Integration';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationLog', @Identity = 1;
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+    INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase)
+    VALUES (1, N'Intégration de test', N'', @GesCom);
+    DECLARE @Insert nvarchar(max);
+    SET @Insert = N'INSERT INTO ' + QUOTENAME(@GesCom) + N'.dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', ''PAY0001'', 10), (''CL0002'', ''PAY0002'', 10);';
+    EXEC sys.sp_executesql @Insert;
+    INSERT INTO dbo.Account (Acc_AccountId, acc_erp_account_id, acc_numpayeur_repli)
+    VALUES (1, N'CL0001', N'PAY0001'), (2, N'CL0002', N'AUTRE');
+    INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numpayeur_repli', N'[CT_NumPayeur]');
+    -- Every row the UPDATE writes, whether its value changes or not.
+    CREATE TABLE ReplicationTests.Written (Acc_AccountId int NOT NULL);
+    EXEC sys.sp_executesql N'CREATE TRIGGER dbo.ReplicationTests_Account_written ON dbo.Account AFTER UPDATE AS
+        INSERT INTO ReplicationTests.Written (Acc_AccountId) SELECT Acc_AccountId FROM inserted;';
+
+    DECLARE @Rows int;
+    EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = 0, @RowsChanged = @Rows OUTPUT;
+
+    SELECT Acc_AccountId INTO #Actual FROM ReplicationTests.Written;
+    SELECT TOP (0) * INTO #Expected FROM #Actual;
+    INSERT INTO #Expected VALUES (2);
+    EXEC tSQLt.AssertEqualsTable @Expected = N'#Expected', @Actual = N'#Actual';
+    EXEC tSQLt.AssertEquals @Expected = 1, @Actual = @Rows;
+END;
+GO
+
+CREATE PROCEDURE ReplicationTests.[test NULLs are replicated and compared like values]
+AS
+BEGIN
+    -- Arrange: the GesCom test database (see the header), faked CRM tables, spied messages.
+    DECLARE @GesCom sysname =
+        (SELECT CONVERT(sysname, P.value) FROM sys.extended_properties AS P
+         WHERE P.class = 0 AND P.name = N'crmdb_test.gescom_database');
+    IF DB_ID(@GesCom) IS NULL
+        EXEC tSQLt.Fail N'No GesCom test database: run the tests with crmdb test, which deploys tests/fixtures/GesCom and names it in the extended property crmdb_test.gescom_database.';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Account';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_Integration';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationLog', @Identity = 1;
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+    INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase)
+    VALUES (1, N'Intégration de test', N'', @GesCom);
+    DECLARE @Insert nvarchar(max);
+    SET @Insert = N'INSERT INTO ' + QUOTENAME(@GesCom) + N'.dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', NULL, 10), (''CL0002'', NULL, 10), (''CL0003'', ''PAY0003'', 10);';
+    EXEC sys.sp_executesql @Insert;
+    INSERT INTO dbo.Account (Acc_AccountId, acc_erp_account_id, acc_numpayeur_repli)
+    VALUES (1, N'CL0001', N'EFFACE'), (2, N'CL0002', NULL), (3, N'CL0003', NULL);
+    INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numpayeur_repli', N'[CT_NumPayeur]');
+
+    DECLARE @Rows int;
+    EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = 0, @RowsChanged = @Rows OUTPUT;
+
+    SELECT Acc_AccountId, acc_numpayeur_repli INTO #Actual FROM dbo.Account;
+    SELECT TOP (0) * INTO #Expected FROM #Actual;
+    INSERT INTO #Expected VALUES (1, NULL), (2, NULL), (3, N'PAY0003');
+    EXEC tSQLt.AssertEqualsTable @Expected = N'#Expected', @Actual = N'#Actual';
+    -- NULL to value and value to NULL are changes; NULL to NULL is not.
+    EXEC tSQLt.AssertEquals @Expected = 2, @Actual = @Rows;
+END;
+GO
+
+CREATE PROCEDURE ReplicationTests.[test a change of case in GesCom is replicated despite the case-insensitive CRM]
+AS
+BEGIN
+    -- Arrange: the GesCom test database (see the header), faked CRM tables, spied messages.
+    DECLARE @GesCom sysname =
+        (SELECT CONVERT(sysname, P.value) FROM sys.extended_properties AS P
+         WHERE P.class = 0 AND P.name = N'crmdb_test.gescom_database');
+    IF DB_ID(@GesCom) IS NULL
+        EXEC tSQLt.Fail N'No GesCom test database: run the tests with crmdb test, which deploys tests/fixtures/GesCom and names it in the extended property crmdb_test.gescom_database.';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Account';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_Integration';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationLog', @Identity = 1;
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+    INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase)
+    VALUES (1, N'Intégration de test', N'', @GesCom);
+    DECLARE @Insert nvarchar(max);
+    SET @Insert = N'INSERT INTO ' + QUOTENAME(@GesCom) + N'.dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', ''Pay0001'', 10);';
+    EXEC sys.sp_executesql @Insert;
+    INSERT INTO dbo.Account (Acc_AccountId, acc_erp_account_id, acc_numpayeur_repli) VALUES (1, N'CL0001', N'PAY0001');
+    INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numpayeur_repli', N'[CT_NumPayeur]');
+
+    EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = 0;
+
+    IF NOT EXISTS (SELECT 1 FROM dbo.Account
+                   WHERE Acc_AccountId = 1 AND acc_numpayeur_repli = N'Pay0001' COLLATE Latin1_General_BIN2)
+        EXEC tSQLt.Fail N'A change of case only was taken for no change.';
+END;
+GO
+
+CREATE PROCEDURE ReplicationTests.[test two integrations each read their own GesCom database]
+AS
+BEGIN
+    -- Arrange: the GesCom test database (see the header), faked CRM tables, spied messages.
+    DECLARE @GesCom sysname =
+        (SELECT CONVERT(sysname, P.value) FROM sys.extended_properties AS P
+         WHERE P.class = 0 AND P.name = N'crmdb_test.gescom_database');
+    IF DB_ID(@GesCom) IS NULL
+        EXEC tSQLt.Fail N'No GesCom test database: run the tests with crmdb test, which deploys tests/fixtures/GesCom and names it in the extended property crmdb_test.gescom_database.';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Account';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_Integration';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationLog', @Identity = 1;
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+    INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase)
+    VALUES (1, N'Intégration de test', N'', @GesCom);
+    DECLARE @Insert nvarchar(max);
+    -- The second GesCom database: the CRM test database itself, with an F_COMPTET of its own.
+    CREATE TABLE dbo.F_COMPTET
+    (
+        cbMarq int IDENTITY(1, 1) NOT NULL PRIMARY KEY,
+        CT_Num varchar(17) NOT NULL,
+        CT_NumPayeur varchar(17) NULL,
+        CT_Intitule varchar(35) NULL,
+        cbReplication int NULL
+    );
+    DECLARE @Crm sysname = DB_NAME();
+    INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase) VALUES (2, N'Deuxième société', N'', @Crm);
+    SET @Insert = N'INSERT INTO ' + QUOTENAME(@GesCom) + N'.dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', ''SOC1'', 10);';
+    EXEC sys.sp_executesql @Insert;
+    SET @Insert = N'INSERT INTO ' + QUOTENAME(@Crm) + N'.dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0002'', ''SOC2'', 10);';
+    EXEC sys.sp_executesql @Insert;
+    INSERT INTO dbo.Account (Acc_AccountId, acc_erp_account_id) VALUES (1, N'CL0001'), (2, N'CL0002');
+    INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numpayeur_repli', N'[CT_NumPayeur]');
+
+    DECLARE @Rows1 int, @Rows2 int;
+    EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = 0, @RowsChanged = @Rows1 OUTPUT;
+    SELECT Acc_AccountId, acc_numpayeur_repli INTO #AfterFirst FROM dbo.Account;
+    EXEC dbo.MC_replicate @ErpIntegrationID = 2, @tokenAccount = 0, @RowsChanged = @Rows2 OUTPUT;
+
+    SELECT TOP (0) * INTO #ExpectedAfterFirst FROM #AfterFirst;
+    INSERT INTO #ExpectedAfterFirst VALUES (1, N'SOC1'), (2, NULL);
+    EXEC tSQLt.AssertEqualsTable @Expected = N'#ExpectedAfterFirst', @Actual = N'#AfterFirst';
+    SELECT Acc_AccountId, acc_numpayeur_repli INTO #Actual FROM dbo.Account;
+    SELECT TOP (0) * INTO #Expected FROM #Actual;
+    INSERT INTO #Expected VALUES (1, N'SOC1'), (2, N'SOC2');
+    EXEC tSQLt.AssertEqualsTable @Expected = N'#Expected', @Actual = N'#Actual';
+    EXEC tSQLt.AssertEquals @Expected = 1, @Actual = @Rows1;
+    EXEC tSQLt.AssertEquals @Expected = 1, @Actual = @Rows2;
+END;
+GO
+
+CREATE PROCEDURE ReplicationTests.[test the new token is the highest cbReplication read and the run is logged]
+AS
+BEGIN
+    -- Arrange: the GesCom test database (see the header), faked CRM tables, spied messages.
+    DECLARE @GesCom sysname =
+        (SELECT CONVERT(sysname, P.value) FROM sys.extended_properties AS P
+         WHERE P.class = 0 AND P.name = N'crmdb_test.gescom_database');
+    IF DB_ID(@GesCom) IS NULL
+        EXEC tSQLt.Fail N'No GesCom test database: run the tests with crmdb test, which deploys tests/fixtures/GesCom and names it in the extended property crmdb_test.gescom_database.';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Account';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_Integration';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationLog', @Identity = 1;
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+    INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase)
+    VALUES (1, N'Intégration de test', N'', @GesCom);
+    DECLARE @Insert nvarchar(max);
+    SET @Insert = N'INSERT INTO ' + QUOTENAME(@GesCom) + N'.dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', ''PAY0001'', 3), (''CL0002'', ''PAY0002'', 12), (''CL0003'', ''PAY0003'', 7);';
+    EXEC sys.sp_executesql @Insert;
+    INSERT INTO dbo.Account (Acc_AccountId, acc_erp_account_id) VALUES (1, N'CL0001'), (2, N'CL0002'), (3, N'CL0003');
+    INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numpayeur_repli', N'[CT_NumPayeur]');
+    INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_absente_repli', N'[CT_NumPayeur]');
+
+    DECLARE @Rows int, @Token int, @NextRows int, @NextToken int;
+    EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = 5, @RowsChanged = @Rows OUTPUT, @NewToken = @Token OUTPUT;
+    -- The next cycle starts at the new token: the rows read again are unchanged, nothing is written.
+    EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = @Token, @RowsChanged = @NextRows OUTPUT, @NewToken = @NextToken OUTPUT;
+
+    EXEC tSQLt.AssertEquals @Expected = 12, @Actual = @Token;
+    EXEC tSQLt.AssertEquals @Expected = 2, @Actual = @Rows;
+    EXEC tSQLt.AssertEquals @Expected = 12, @Actual = @NextToken;
+    EXEC tSQLt.AssertEquals @Expected = 0, @Actual = @NextRows;
+    SELECT ErpIntegrationID, TokenFrom, NewToken, FieldsApplied, FieldsSkipped, RowsChanged, Status INTO #Actual FROM dbo.MC_ReplicationLog;
+    SELECT TOP (0) * INTO #Expected FROM #Actual;
+    INSERT INTO #Expected VALUES (1, 5, 12, 1, 1, 2, N'warning'), (1, 12, 12, 1, 1, 0, N'warning');
+    EXEC tSQLt.AssertEqualsTable @Expected = N'#Expected', @Actual = N'#Actual';
+END;
+GO
+
+CREATE PROCEDURE ReplicationTests.[test without a tiers changed since the token the token stays]
+AS
+BEGIN
+    -- Arrange: the GesCom test database (see the header), faked CRM tables, spied messages.
+    DECLARE @GesCom sysname =
+        (SELECT CONVERT(sysname, P.value) FROM sys.extended_properties AS P
+         WHERE P.class = 0 AND P.name = N'crmdb_test.gescom_database');
+    IF DB_ID(@GesCom) IS NULL
+        EXEC tSQLt.Fail N'No GesCom test database: run the tests with crmdb test, which deploys tests/fixtures/GesCom and names it in the extended property crmdb_test.gescom_database.';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Account';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_Integration';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationLog', @Identity = 1;
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+    INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase)
+    VALUES (1, N'Intégration de test', N'', @GesCom);
+    DECLARE @Insert nvarchar(max);
+    SET @Insert = N'INSERT INTO ' + QUOTENAME(@GesCom) + N'.dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', ''PAY0001'', 3);';
+    EXEC sys.sp_executesql @Insert;
+    INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numpayeur_repli', N'[CT_NumPayeur]');
+
+    DECLARE @Token int;
+    EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = 40, @NewToken = @Token OUTPUT;
+
+    EXEC tSQLt.AssertEquals @Expected = 40, @Actual = @Token;
+END;
+GO
+
+CREATE PROCEDURE ReplicationTests.[test without any declared field the watermark still advances]
+AS
+BEGIN
+    -- Arrange: the GesCom test database (see the header), faked CRM tables, spied messages.
+    DECLARE @GesCom sysname =
+        (SELECT CONVERT(sysname, P.value) FROM sys.extended_properties AS P
+         WHERE P.class = 0 AND P.name = N'crmdb_test.gescom_database');
+    IF DB_ID(@GesCom) IS NULL
+        EXEC tSQLt.Fail N'No GesCom test database: run the tests with crmdb test, which deploys tests/fixtures/GesCom and names it in the extended property crmdb_test.gescom_database.';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Account';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_Integration';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationLog', @Identity = 1;
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+    INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase)
+    VALUES (1, N'Intégration de test', N'', @GesCom);
+    DECLARE @Insert nvarchar(max);
+    SET @Insert = N'INSERT INTO ' + QUOTENAME(@GesCom) + N'.dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', NULL, 21);';
+    EXEC sys.sp_executesql @Insert;
+    INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value, Parm_Deleted) VALUES (N'REPLI_acc_numpayeur_repli', N'[CT_NumPayeur]', 1);
+
+    DECLARE @Token int, @Rows int;
+    EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = NULL, @RowsChanged = @Rows OUTPUT, @NewToken = @Token OUTPUT;
+
+    EXEC tSQLt.AssertEquals @Expected = 21, @Actual = @Token;
+    EXEC tSQLt.AssertEquals @Expected = 0, @Actual = @Rows;
+    DECLARE @Applied int = (SELECT FieldsApplied FROM dbo.MC_ReplicationLog);
+    EXEC tSQLt.AssertEquals @Expected = 0, @Actual = @Applied;
+END;
+GO
+
+CREATE PROCEDURE ReplicationTests.[test names that only look like the pattern through LIKE wildcards are not read]
+AS
+BEGIN
+    -- Arrange: the GesCom test database (see the header), faked CRM tables, spied messages.
+    DECLARE @GesCom sysname =
+        (SELECT CONVERT(sysname, P.value) FROM sys.extended_properties AS P
+         WHERE P.class = 0 AND P.name = N'crmdb_test.gescom_database');
+    IF DB_ID(@GesCom) IS NULL
+        EXEC tSQLt.Fail N'No GesCom test database: run the tests with crmdb test, which deploys tests/fixtures/GesCom and names it in the extended property crmdb_test.gescom_database.';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Account';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_Integration';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationLog', @Identity = 1;
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+    INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase)
+    VALUES (1, N'Intégration de test', N'', @GesCom);
+    INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLIXaccXnumpayeurXrepli', N'[CT_NumPayeur]');
+    INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_num payeur_repli', N'[CT_NumPayeur]');
+
+    EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = 0;
+
+    -- The first is not selected at all; the second is selected, and refused for its name.
+    IF EXISTS (SELECT 1 FROM dbo.MC_print_SpyProcedureLog AS L WHERE L.Message LIKE N'%REPLIXaccXnumpayeurXrepli%')
+        EXEC tSQLt.Fail N'A name matched only through unescaped LIKE wildcards was read.';
+    IF NOT EXISTS (SELECT 1 FROM dbo.MC_print_SpyProcedureLog AS L
+                   WHERE L.Message LIKE N'Paramètre REPLI[_]acc[_]num payeur[_]repli ignoré : le nom ne suit pas le modèle%')
+        EXEC tSQLt.Fail N'A name with a space was not reported.';
+END;
+GO
+
+CREATE PROCEDURE ReplicationTests.[test with Trace the expanded statement is printed]
+AS
+BEGIN
+    -- Arrange: the GesCom test database (see the header), faked CRM tables, spied messages.
+    DECLARE @GesCom sysname =
+        (SELECT CONVERT(sysname, P.value) FROM sys.extended_properties AS P
+         WHERE P.class = 0 AND P.name = N'crmdb_test.gescom_database');
+    IF DB_ID(@GesCom) IS NULL
+        EXEC tSQLt.Fail N'No GesCom test database: run the tests with crmdb test, which deploys tests/fixtures/GesCom and names it in the extended property crmdb_test.gescom_database.';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Account';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_Integration';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationLog', @Identity = 1;
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+    INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase)
+    VALUES (1, N'Intégration de test', N'', @GesCom);
+    INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numprinc_repli', N'(SELECT TOP (1) T.CG_Num FROM #F_COMPTETG# AS T WHERE T.CT_Num = G.CT_Num)');
+
+    EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = 0, @Trace = 1;
+
+    DECLARE @Expanded nvarchar(300) = QUOTENAME(@GesCom) + N'.dbo.F_COMPTETG AS T';
+    IF NOT EXISTS (SELECT 1 FROM dbo.MC_print_SpyProcedureLog AS L
+                   WHERE L.Message LIKE N'Requête exécutée (sp[_]executesql, @token = 0)%'
+                     AND CHARINDEX(@Expanded, L.Message) > 0
+                     AND CHARINDEX(N'UPDATE A', L.Message) > 0)
+        EXEC tSQLt.Fail N'The expanded statement was not printed.';
+END;
+GO
+
+CREATE PROCEDURE ReplicationTests.[test an unknown integration is refused naming the parameter]
+AS
+BEGIN
+    -- Arrange: the GesCom test database (see the header), faked CRM tables, spied messages.
+    DECLARE @GesCom sysname =
+        (SELECT CONVERT(sysname, P.value) FROM sys.extended_properties AS P
+         WHERE P.class = 0 AND P.name = N'crmdb_test.gescom_database');
+    IF DB_ID(@GesCom) IS NULL
+        EXEC tSQLt.Fail N'No GesCom test database: run the tests with crmdb test, which deploys tests/fixtures/GesCom and names it in the extended property crmdb_test.gescom_database.';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Account';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_Integration';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationLog', @Identity = 1;
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+    INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase)
+    VALUES (1, N'Intégration de test', N'', @GesCom);
+    EXEC tSQLt.ExpectException @ExpectedMessagePattern = N'%@ErpIntegrationID vaut 99%aucune intégration%';
+
+    EXEC dbo.MC_replicate @ErpIntegrationID = 99, @tokenAccount = 0;
+END;
+GO
