@@ -77,6 +77,7 @@ public sealed class BatchParser
     private int commentDepth;
     private string file = string.Empty;
     private int lineNumber;
+    private string lastTerminator = "\n";
 
     /// <summary>A parser that substitutes $(NAME) from <paramref name="variables"/> unless <paramref name="substitute"/> is false (sqlcmd -x).</summary>
     public BatchParser(SqlCmdVariables variables, bool substitute = true)
@@ -258,7 +259,21 @@ public sealed class BatchParser
         }
 
         text.Append(line[copied..]);
-        text.Append(terminator);
+
+        // The last line of a file has no end; when a :r include ends so, the batch goes on in the
+        // including file and needs one (the last one seen, to keep the file's style).
+        if (terminator.IsEmpty)
+        {
+            text.Append(lastTerminator);
+        }
+        else
+        {
+            text.Append(terminator);
+            if (!terminator.SequenceEqual(lastTerminator))
+            {
+                lastTerminator = terminator.ToString();
+            }
+        }
     }
 
     /// <summary>Scans a string or identifier from <paramref name="i"/>; a doubled closing character stays inside.</summary>
