@@ -307,6 +307,8 @@ public sealed class RunOrchestrator(CliContext context, IRunEnvironment environm
         log.Line(Text["LogBatch", batch.Index, plan.BatchCount, Place(batch.File, batch.StartLine), batch.Count]);
         log.Block(sql);
         log.Line(Text["LogOutputMark"]);
+        // Flushed before it runs too: a batch that hangs or kills the process is in the log.
+        log.Flush();
         bool failed = false;
         var listener = new Listener(console, log, plan, batch, failures);
         var total = TimeSpan.Zero;
@@ -393,7 +395,9 @@ public sealed class RunOrchestrator(CliContext context, IRunEnvironment environm
             if (message.Procedure is null)
             {
                 var (file, line) = batch.Locate(message.LineNumber);
-                where = Text["ErrorWhere", Path.GetFileName(batch.File), batch.Index, batch.StartLine, Place(file, line), message.LineNumber];
+                where = string.Equals(file, batch.File, StringComparison.Ordinal)
+                    ? Text["ErrorWhere", Path.GetFileName(batch.File), batch.Index, batch.StartLine, line, message.LineNumber]
+                    : Text["ErrorWhereIncluded", Path.GetFileName(batch.File), batch.Index, batch.StartLine, Place(file, line), message.LineNumber];
             }
             else
             {
