@@ -97,7 +97,7 @@ public static class RunCommand
 
         if (database is not null)
         {
-            parts.Add($"--gescom-server \"{server}\" --gescom-database \"{database}\"");
+            parts.Add(server is null ? $"--gescom-database \"{database}\"" : $"--gescom-server \"{server}\" --gescom-database \"{database}\"");
         }
 
         parts.AddRange(variables.Select(v => $"--variable {v.Key}={v.Value}"));
