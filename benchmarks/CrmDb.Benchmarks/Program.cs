@@ -3,6 +3,7 @@ using CrmDb.Benchmarks;
 // One line per benchmark; each lives in its own file.
 IBenchmark[] benchmarks =
 [
+    new SplitterBenchmark(),
 ];
 
 if (args.Length == 0 || args[0] is "list" or "--help" or "-h")
