@@ -159,6 +159,10 @@ public sealed class BatchReader(BatchReaderOptions options)
                 ? new BatchScriptException(BatchErrorKind.FileNotFound, name, 0, fullPath)
                 : new BatchScriptException(BatchErrorKind.FileNotFound, includedFrom, line, fullPath);
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new BatchScriptException(BatchErrorKind.Unreadable, includedFrom ?? name, includedFrom is null ? 0 : line, fullPath + " : " + ex.Message);
+        }
     }
 
     private static BatchScriptException Unterminated(BatchParser parser) => new(

@@ -8,6 +8,9 @@ public enum BatchErrorKind
     /// <summary>The script or an included file does not exist.</summary>
     FileNotFound,
 
+    /// <summary>The file exists but cannot be read (rights, locked by another program).</summary>
+    Unreadable,
+
     /// <summary>The bytes are not valid in the file's encoding (UTF-8 without a BOM).</summary>
     Undecodable,
 

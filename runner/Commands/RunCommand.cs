@@ -78,8 +78,17 @@ public static class RunCommand
                 ConnectionString = connectionString,
                 OptionsText = DescribeOptions(variableValues, integrationId, server, database, isDryRun, parseResult.GetValue(force), parseResult.GetValue(noVariables)),
             };
-            var result = await new RunOrchestrator(context, environment, time).RunAsync(request, cancellationToken).ConfigureAwait(false);
-            return result.ExitCode;
+            try
+            {
+                var result = await new RunOrchestrator(context, environment, time).RunAsync(request, cancellationToken).ConfigureAwait(false);
+                return result.ExitCode;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Ctrl+C outside a batch (connecting, reading the journal): nothing more runs.
+                await context.Error.WriteLineAsync(Text["Cancelled"]).ConfigureAwait(false);
+                return ExitCodes.ProcessingErrors;
+            }
         });
         return command;
     }

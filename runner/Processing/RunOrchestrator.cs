@@ -72,9 +72,18 @@ public sealed class RunOrchestrator(CliContext context, IRunEnvironment environm
             }
 
             // The run is on: only now is the component's earlier log removed (DESIGN.md decision 7).
-            foreach (string old in earlierLogs)
+            try
             {
-                File.Delete(old);
+                foreach (string old in earlierLogs)
+                {
+                    File.Delete(old);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Taken by another run between the check above and now, or not ours to delete.
+                console.Error(Text["LogInUse", request.Component, ex.Message]);
+                return new RunResult(ExitCodes.ProcessingErrors, null, [], 0, 0, 0);
             }
 
             string logPath = Path.Combine(request.LogDirectory, BachsqlLogFiles.FileName(request.Component, time.GetLocalNow().DateTime));
