@@ -57,6 +57,7 @@ public static class CrmDbApp
         root.Subcommands.Add(PublishCommand.Create(context));
         root.Subcommands.Add(ScriptCommand.Create(context));
         root.Subcommands.Add(TokensCommand.Create(context));
+        root.Subcommands.Add(TestCommand.Create(context));
         root.Subcommands.Add(RunCommand.Create(context));
         root.Subcommands.Add(BatchesCommand.Create(context));
         return root;

@@ -1,0 +1,39 @@
+using Microsoft.SqlServer.Dac.CodeAnalysis;
+using Microsoft.SqlServer.Dac.Model;
+using Microsoft.SqlServer.TransactSql.ScriptDom;
+
+namespace CrmDb.CodeAnalysis;
+
+/// <summary>
+/// CRMDB04: every BEGIN TRANSACTION of a procedure is committed or rolled back on every path
+/// that the rule can follow (see <see cref="TransactionPaths"/> for what it follows and what it
+/// does not; docs/testing.md says the same for readers of the build output).
+/// </summary>
+[ExportCodeAnalysisRule(RuleIds.TransactionClosedOnEveryPath, "No transaction left open",
+    Description = "Every BEGIN TRANSACTION is committed or rolled back on every path through IF, WHILE, TRY/CATCH, RETURN and THROW.",
+    Category = RuleIds.Namespace,
+    RuleScope = SqlRuleScope.Element)]
+public sealed class TransactionClosedOnEveryPathRule : SqlCodeAnalysisRule
+{
+    /// <summary>Procedures only: triggers run inside the caller's transaction by design.</summary>
+    public TransactionClosedOnEveryPathRule()
+    {
+        SupportedElementTypes = [Procedure.TypeClass];
+    }
+
+    /// <inheritdoc />
+    public override IList<SqlRuleProblem> Analyze(SqlRuleExecutionContext ruleExecutionContext)
+    {
+        TSqlObject element = ruleExecutionContext.ModelElement;
+        ProcedureStatementBody? procedure = Fragments.Procedure(ruleExecutionContext.ScriptFragment);
+        if (procedure?.StatementList is null)
+        {
+            return [];
+        }
+
+        string display = Fragments.DisplayName(element);
+        return TransactionPaths.Find(procedure)
+            .Select(finding => new SqlRuleProblem($"{display}: {finding.Message}", element, finding.Fragment))
+            .ToList();
+    }
+}
