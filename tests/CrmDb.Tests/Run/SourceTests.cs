@@ -31,6 +31,8 @@ public sealed class SourceTests : IDisposable
     [Fact]
     public void A_missing_path_an_empty_folder_and_two_scripts_of_one_name_are_usage_errors()
     {
+        // Messages are checked in French, the default language, whatever other tests set.
+        System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.GetCultureInfo("fr");
         Assert.Contains("absent.sql", Assert.Throws<UsageException>(() => ScriptSource.Resolve([Path.Combine(fixture.Root, "absent.sql")])).Message, StringComparison.Ordinal);
         string empty = Directory.CreateDirectory(Path.Combine(fixture.Root, "empty")).FullName;
         Assert.Contains("aucun fichier .sql", Assert.Throws<UsageException>(() => ScriptSource.Resolve([empty])).Message, StringComparison.Ordinal);
