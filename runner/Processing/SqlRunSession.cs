@@ -186,9 +186,16 @@ internal sealed class SqlBatchExecutor(string connectionString) : IBatchExecutor
         }
         catch (SqlException ex)
         {
+            // Class 17 and above throw; the exception may repeat messages already streamed.
             foreach (SqlError error in ex.Errors)
             {
-                sink.Message(Convert(error) with { Class = Math.Max(error.Class, (byte)11) });
+                sink.MessageOnce(Convert(error));
+            }
+
+            if (sink.Errors.Count == 0)
+            {
+                // Not a server error (a broken connection, a timeout): still a failure of the batch.
+                sink.MessageOnce(new ServerMessage(ex.Number, Math.Max(ex.Class, (byte)11), ex.State, ex.LineNumber, null, ex.Message));
             }
         }
         finally
@@ -229,13 +236,23 @@ internal sealed class SqlBatchExecutor(string connectionString) : IBatchExecutor
     private sealed class Sink(IBatchListener listener) : IBatchListener
     {
         private readonly List<ServerMessage> errors = [];
+        private readonly HashSet<ServerMessage> seen = [];
 
         public IReadOnlyList<ServerMessage> Errors => errors;
 
         public long RowTotal { get; private set; }
 
+        public void MessageOnce(ServerMessage message)
+        {
+            if (!seen.Contains(message))
+            {
+                Message(message);
+            }
+        }
+
         public void Message(ServerMessage message)
         {
+            seen.Add(message);
             if (message.IsError)
             {
                 errors.Add(message);
