@@ -4,6 +4,7 @@ using CrmDb.Benchmarks;
 IBenchmark[] benchmarks =
 [
     new ReplicationBenchmark(),
+    new SplitterBenchmark(),
 ];
 
 if (args.Length == 0 || args[0] is "list" or "--help" or "-h")

@@ -63,6 +63,8 @@ public static class CrmDbApp
         root.Subcommands.Add(SysParamCommand.Create(context));
         root.Subcommands.Add(ModulesCommand.Create(context));
         root.Subcommands.Add(TestCommand.Create(context));
+        root.Subcommands.Add(RunCommand.Create(context));
+        root.Subcommands.Add(BatchesCommand.Create(context));
         return root;
     }
 

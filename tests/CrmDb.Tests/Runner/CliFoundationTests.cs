@@ -53,8 +53,8 @@ public sealed class CliFoundationTests : IDisposable
 
         Assert.Equal(ExitCodes.Success, french.ExitCode);
         // The usage line names the verb after the executable's name (crmdb, or the test host
-        // here), then its arguments if it has any (<NAME>), then [options] or [command].
-        string usage = " " + System.Text.RegularExpressions.Regex.Escape(verb) + @"( <[A-Z]+>)* \[";
+        // here), then its arguments if it has any (<NAME>, <PATH>...), then [options] or [command].
+        string usage = " " + System.Text.RegularExpressions.Regex.Escape(verb) + @"( <[A-Z]+>(\.\.\.)?)* \[";
         Assert.Matches(usage, french.Out);
         Assert.Equal(ExitCodes.Success, english.ExitCode);
         Assert.Matches(usage, english.Out);

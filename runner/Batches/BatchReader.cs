@@ -1,0 +1,180 @@
+using System.Text;
+
+namespace CrmDb.Runner.Batches;
+
+/// <summary>How a script is read: variables and whether $(NAME) is replaced at all.</summary>
+public sealed record BatchReaderOptions
+{
+    /// <summary>The --variable values; each script starts from these.</summary>
+    public IReadOnlyDictionary<string, string> Variables { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>False to leave $(NAME) as it is (sqlcmd -x).</summary>
+    public bool SubstituteVariables { get; init; } = true;
+
+    /// <summary>Opens a file (a script or a :r include); by default <see cref="ScriptText.Open"/>.</summary>
+    public Func<string, TextReader> Open { get; init; } = ScriptText.Open;
+}
+
+/// <summary>
+/// Splits one script into batches, streaming: batches come out one by one as the file is read,
+/// so memory is bounded by the largest batch, not by the file. Handles :setvar, :r (relative to
+/// the including file, cycles refused) and :on error; any problem is a
+/// <see cref="BatchScriptException"/> naming the file and line.
+/// </summary>
+public sealed class BatchReader(BatchReaderOptions options)
+{
+    private static readonly StringComparer PathComparer = OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
+
+    /// <summary>The batches of the script file <paramref name="path"/>.</summary>
+    public IEnumerable<Batch> Read(string path)
+    {
+        string fullPath = Path.GetFullPath(path);
+        return Read(path, Path.GetDirectoryName(fullPath)!, () => OpenFile(fullPath, path, null, 0), fullPath);
+    }
+
+    /// <summary>
+    /// The batches of a script read from <paramref name="reader"/>, named <paramref name="name"/>
+    /// in messages; :r paths are relative to <paramref name="baseDirectory"/>.
+    /// </summary>
+    public IEnumerable<Batch> Read(TextReader reader, string name, string baseDirectory) =>
+        Read(name, baseDirectory, () => reader, Path.GetFullPath(Path.Combine(baseDirectory, name)));
+
+    private IEnumerable<Batch> Read(string name, string baseDirectory, Func<TextReader> open, string fullPath)
+    {
+        var variables = new SqlCmdVariables(options.Variables);
+        var parser = new BatchParser(variables, options.SubstituteVariables);
+        var stack = new Stack<Frame>();
+        bool exitOnError = false;
+        int index = 0;
+        try
+        {
+            stack.Push(new Frame(name, fullPath, baseDirectory, new LineSource(open())));
+            while (stack.Count > 0)
+            {
+                var frame = stack.Peek();
+                if (!ReadLine(frame, parser, out ParsedLine parsed))
+                {
+                    if (parser.State != ParserState.Code)
+                    {
+                        throw Unterminated(parser);
+                    }
+
+                    stack.Pop().Source.Dispose();
+                    continue;
+                }
+
+                switch (parsed.Kind)
+                {
+                    case LineKind.Go:
+                        var batch = parser.Complete(index + 1, parsed.GoCount, exitOnError);
+                        if (batch is not null)
+                        {
+                            index++;
+                            yield return batch;
+                        }
+
+                        break;
+                    case LineKind.SetVar:
+                        if (parsed.Value is null)
+                        {
+                            if (!variables.Unset(parsed.Name!))
+                            {
+                                throw new BatchScriptException(BatchErrorKind.UndefinedVariable, frame.Name, frame.Source.LineNumber, parsed.Name);
+                            }
+                        }
+                        else
+                        {
+                            variables.Set(parsed.Name!, parsed.Value);
+                        }
+
+                        break;
+                    case LineKind.Include:
+                        stack.Push(Include(stack, frame, parsed.Value!));
+                        break;
+                    case LineKind.OnError:
+                        exitOnError = parsed.ExitOnError;
+                        break;
+                }
+            }
+
+            var last = parser.Complete(index + 1, 1, exitOnError);
+            if (last is not null)
+            {
+                yield return last;
+            }
+        }
+        finally
+        {
+            while (stack.Count > 0)
+            {
+                stack.Pop().Source.Dispose();
+            }
+        }
+    }
+
+    private static bool ReadLine(Frame frame, BatchParser parser, out ParsedLine parsed)
+    {
+        try
+        {
+            if (!frame.Source.TryRead(out var line, out var terminator))
+            {
+                parsed = default;
+                return false;
+            }
+
+            parsed = parser.Feed(line, terminator, frame.Name, frame.Source.LineNumber);
+            return true;
+        }
+        catch (DecoderFallbackException ex)
+        {
+            // The reader decodes ahead of the lines it hands out: find the exact place in the file.
+            var exact = File.Exists(frame.FullPath) ? ScriptText.FindInvalidUtf8(frame.FullPath) : null;
+            string bytes = exact?.Bytes ?? (ex.BytesUnknown is { Length: > 0 } unknown ? Convert.ToHexString(unknown) : string.Empty);
+            throw new BatchScriptException(BatchErrorKind.Undecodable, frame.Name, exact?.Line ?? frame.Source.LineNumber + 1, bytes);
+        }
+    }
+
+    private Frame Include(Stack<Frame> stack, Frame from, string target)
+    {
+        string fullPath = Path.GetFullPath(Path.Combine(from.Directory, target));
+        if (stack.Any(f => PathComparer.Equals(f.FullPath, fullPath)))
+        {
+            var chain = stack.Reverse().Select(f => Path.GetFileName(f.FullPath)).Append(Path.GetFileName(fullPath));
+            throw new BatchScriptException(BatchErrorKind.IncludeCycle, from.Name, from.Source.LineNumber, string.Join(" -> ", chain));
+        }
+
+        var reader = OpenFile(fullPath, fullPath, from.Name, from.Source.LineNumber);
+        return new Frame(fullPath, fullPath, Path.GetDirectoryName(fullPath)!, new LineSource(reader));
+    }
+
+    private TextReader OpenFile(string fullPath, string name, string? includedFrom, int line)
+    {
+        try
+        {
+            return options.Open(fullPath);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw includedFrom is null
+                ? new BatchScriptException(BatchErrorKind.FileNotFound, name, 0, fullPath)
+                : new BatchScriptException(BatchErrorKind.FileNotFound, includedFrom, line, fullPath);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new BatchScriptException(BatchErrorKind.Unreadable, includedFrom ?? name, includedFrom is null ? 0 : line, fullPath + " : " + ex.Message);
+        }
+    }
+
+    private static BatchScriptException Unterminated(BatchParser parser) => new(
+        parser.State switch
+        {
+            ParserState.String => BatchErrorKind.UnterminatedString,
+            ParserState.QuotedIdentifier => BatchErrorKind.UnterminatedQuotedIdentifier,
+            ParserState.BracketedIdentifier => BatchErrorKind.UnterminatedBracketedIdentifier,
+            _ => BatchErrorKind.UnterminatedComment,
+        },
+        parser.OpenedFile,
+        parser.OpenedLine);
+
+    private sealed record Frame(string Name, string FullPath, string Directory, LineSource Source);
+}

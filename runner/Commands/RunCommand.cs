@@ -1,0 +1,130 @@
+using System.CommandLine;
+using System.Globalization;
+using CrmDb.Runner.Cli;
+using CrmDb.Runner.Processing;
+
+namespace CrmDb.Runner.Commands;
+
+/// <summary>
+/// crmdb run COMPONENT PATH...: the automated SQL processing ("traitements automatisés SQL"):
+/// sqlcmd batches, continue on error, bachsql log, journal and rerun (docs/run.md).
+/// </summary>
+public static class RunCommand
+{
+    private static readonly Localizer Text = new("Run");
+
+    /// <summary>Builds the verb.</summary>
+    public static Command Create(CliContext context) => Create(context, new SqlRunEnvironment(), TimeProvider.System);
+
+    /// <summary>Builds the verb on <paramref name="environment"/> (tests pass a fake).</summary>
+    public static Command Create(CliContext context, IRunEnvironment environment, TimeProvider time)
+    {
+        var component = new Argument<string>("COMPONENT") { Description = Text["ComponentArgument"] };
+        var paths = new Argument<string[]>("PATH") { Description = Text["PathArgument"], Arity = ArgumentArity.OneOrMore };
+        var connection = CommonOptions.Connection();
+        var integration = new Option<int?>("--integration", "-i") { Description = Text["IntegrationOption"], HelpName = "N" };
+        var variables = CommonOptions.Variables(Text["VariableOption"]);
+        var noVariables = new Option<bool>("--no-variables", "-x") { Description = Text["NoVariablesOption"] };
+        var logDir = new Option<string?>("--log-dir") { Description = Text["LogDirOption", BachsqlLogFiles.DirectoryVariable], HelpName = "DIR" };
+        var dryRun = new Option<bool>("--dry-run") { Description = Text["DryRunOption"] };
+        var force = new Option<bool>("--force") { Description = Text["ForceOption"] };
+        var gescomServer = new Option<string?>("--gescom-server") { Description = Text["GesComServerOption"], HelpName = "SERVER" };
+        var gescomDatabase = new Option<string?>("--gescom-database") { Description = Text["GesComDatabaseOption"], HelpName = "DATABASE" };
+
+        var command = new Command("run", Text["RunDescription"])
+        {
+            component, paths, connection, integration, variables, noVariables, logDir, dryRun, force, gescomServer, gescomDatabase,
+        };
+        command.SetHandler(context, async (parseResult, cancellationToken) =>
+        {
+            string name = ComponentName.Validate(parseResult.GetValue(component));
+            bool isDryRun = parseResult.GetValue(dryRun);
+            int? integrationId = parseResult.GetValue(integration);
+            string? server = parseResult.GetValue(gescomServer);
+            string? database = parseResult.GetValue(gescomDatabase);
+            if (integrationId is not null && database is not null)
+            {
+                throw new UsageException(Text["IntegrationOrGesCom"]);
+            }
+
+            if (server is not null && database is null)
+            {
+                throw new UsageException(Text["GesComServerAlone"]);
+            }
+
+            string? connectionString = Connection.Find(parseResult.GetValue(connection));
+            if (!isDryRun)
+            {
+                connectionString = Connection.Require(connectionString);
+            }
+            else if (integrationId is not null && connectionString is null)
+            {
+                throw new UsageException(Text["DryRunIntegrationNeedsGesCom", Connection.EnvironmentVariable]);
+            }
+
+            var variableValues = CommonOptions.ParseVariables(parseResult.GetValue(variables));
+            var request = new RunRequest
+            {
+                Component = name,
+                Paths = parseResult.GetValue(paths)!,
+                Variables = variableValues,
+                SubstituteVariables = !parseResult.GetValue(noVariables),
+                LogDirectory = BachsqlLogFiles.ResolveDirectory(parseResult.GetValue(logDir)),
+                DryRun = isDryRun,
+                Force = parseResult.GetValue(force),
+                Integration = integrationId,
+                GesComServer = server,
+                GesComDatabase = database,
+                ConnectionString = connectionString,
+                OptionsText = DescribeOptions(variableValues, integrationId, server, database, isDryRun, parseResult.GetValue(force), parseResult.GetValue(noVariables)),
+            };
+            try
+            {
+                var result = await new RunOrchestrator(context, environment, time).RunAsync(request, cancellationToken).ConfigureAwait(false);
+                return result.ExitCode;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Ctrl+C outside a batch (connecting, reading the journal): nothing more runs.
+                await context.Error.WriteLineAsync(Text["Cancelled"]).ConfigureAwait(false);
+                return ExitCodes.ProcessingErrors;
+            }
+        });
+        return command;
+    }
+
+    /// <summary>The options for the log header; never the connection string, which may hold a password.</summary>
+    private static string DescribeOptions(
+        IReadOnlyDictionary<string, string> variables, int? integration, string? server, string? database,
+        bool dryRun, bool force, bool noVariables)
+    {
+        var parts = new List<string>();
+        if (integration is int id)
+        {
+            parts.Add("--integration " + id.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (database is not null)
+        {
+            parts.Add(server is null ? $"--gescom-database \"{database}\"" : $"--gescom-server \"{server}\" --gescom-database \"{database}\"");
+        }
+
+        parts.AddRange(variables.Select(v => $"--variable {v.Key}={v.Value}"));
+        if (noVariables)
+        {
+            parts.Add("--no-variables");
+        }
+
+        if (dryRun)
+        {
+            parts.Add("--dry-run");
+        }
+
+        if (force)
+        {
+            parts.Add("--force");
+        }
+
+        return parts.Count == 0 ? "-" : string.Join(' ', parts);
+    }
+}

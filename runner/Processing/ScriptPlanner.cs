@@ -1,0 +1,95 @@
+using System.Security.Cryptography;
+using System.Text;
+using CrmDb.Clr;
+using CrmDb.Runner.Batches;
+
+namespace CrmDb.Runner.Processing;
+
+/// <summary>
+/// A script read through once before anything runs: its batch count (for progress), the
+/// checksum of what it would run, whether it holds #F_/#P_ tokens, or what is wrong with it.
+/// </summary>
+public sealed record ScriptPlan(ScriptFile Script, int BatchCount, string RawChecksum, bool HasTokens, BatchScriptException? Error)
+{
+    /// <summary>
+    /// The journal checksum: SHA-256 of the batches after variable substitution and, when the
+    /// script has tokens, of the GesCom qualifier they expand to (so pointing the run at another
+    /// GesCom database counts as a change).
+    /// </summary>
+    public string Checksum(GesComLocation? location) => HasTokens && location is not null
+        ? Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(RawChecksum + "|" + location.Qualifier)))
+        : RawChecksum;
+}
+
+/// <summary>First pass over the scripts: splits each one (streaming) and checks it can run.</summary>
+public static class ScriptPlanner
+{
+    /// <summary>
+    /// Plans every script; a script with tokens and no GesCom location to expand them to
+    /// (<paramref name="tokensAllowed"/> false) is an error at the line of its first token.
+    /// </summary>
+    public static IReadOnlyList<ScriptPlan> Plan(IEnumerable<ScriptFile> scripts, BatchReaderOptions options, bool tokensAllowed)
+    {
+        var plans = new List<ScriptPlan>();
+        foreach (var script in scripts)
+        {
+            plans.Add(PlanOne(script, options, tokensAllowed));
+        }
+
+        return plans;
+    }
+
+    private static ScriptPlan PlanOne(ScriptFile script, BatchReaderOptions options, bool tokensAllowed)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        int count = 0;
+        bool hasTokens = false;
+        try
+        {
+            foreach (var batch in new BatchReader(options).Read(script.Path))
+            {
+                count++;
+                hash.AppendData(Encoding.UTF8.GetBytes(batch.Text));
+                hash.AppendData(Encoding.UTF8.GetBytes($"\u0000GO {batch.Count}\u0000"));
+                if (TokenExpander.CountTokens(batch.Text) > 0)
+                {
+                    hasTokens = true;
+                    if (!tokensAllowed)
+                    {
+                        var (file, line) = batch.Locate(LineOfFirstToken(batch.Text));
+                        throw new BatchScriptException(BatchErrorKind.TokensWithoutIntegration, file, line);
+                    }
+                }
+            }
+
+            return new ScriptPlan(script, count, Convert.ToHexString(hash.GetHashAndReset()), hasTokens, null);
+        }
+        catch (BatchScriptException ex)
+        {
+            return new ScriptPlan(script, count, string.Empty, hasTokens, ex);
+        }
+    }
+
+    /// <summary>The 1-based batch line of the first #F_ or #P_ token.</summary>
+    private static int LineOfFirstToken(string text)
+    {
+        int i = text.IndexOf('#');
+        while (i >= 0)
+        {
+            int close = text.IndexOf('#', i + 1);
+            if (close < 0)
+            {
+                break;
+            }
+
+            if (TokenExpander.CountTokens(text.Substring(i, close - i + 1)) == 1)
+            {
+                return text.AsSpan(0, i).Count('\n') + 1;
+            }
+
+            i = close;
+        }
+
+        return 1;
+    }
+}

@@ -1,0 +1,207 @@
+using CrmDb.Runner.Cli;
+using CrmDb.Runner.Processing;
+
+namespace CrmDb.Tests.Run;
+
+/// <summary>crmdb run's pipeline on a fake database: continue on error, summary, :on error exit, tokens.</summary>
+public sealed class PipelineTests : IDisposable
+{
+    private static readonly ServerMessage Missing = new(208, 16, 1, 2, null, "Nom d'objet 'dbo.Absente' non valide.");
+    private readonly RunFixture fixture = new();
+
+    public void Dispose() => fixture.Dispose();
+
+    [Fact]
+    public void An_error_is_shown_at_once_logged_and_the_run_goes_on_with_the_next_batch()
+    {
+        fixture.Write("010_first.sql", "PRINT N'un'\nGO\n\n-- lot 2\nSELECT * FROM dbo.Absente\nGO\nPRINT N'trois'\n");
+        fixture.Write("020_second.sql", "PRINT N'quatre'");
+        fixture.Database.Executor.Respond = sql => sql.Contains("Absente", StringComparison.Ordinal)
+            ? [Missing]
+            : [new ServerMessage(0, 0, 1, 1, null, sql.Split('\'')[1])];
+
+        var (result, output) = fixture.Run(fixture.Request());
+
+        Assert.Equal(ExitCodes.ProcessingErrors, result.ExitCode);
+        Assert.Equal(4, fixture.Database.Executor.Executed.Count);
+        // Shown when it happens: before the messages of the batches after it.
+        string error = "010_first.sql, lot 2 (ligne 4), ligne 5 du fichier (ligne 2 du lot) : Msg 208, niveau 16, état 1 : Nom d'objet 'dbo.Absente' non valide.";
+        Assert.Contains("Erreur : " + error, output, StringComparison.Ordinal);
+        Assert.True(output.IndexOf(error, StringComparison.Ordinal) < output.IndexOf("trois", StringComparison.Ordinal));
+        Assert.True(output.IndexOf("quatre", StringComparison.Ordinal) < output.IndexOf("=== Résumé ===", StringComparison.Ordinal));
+        Assert.Contains("1 erreur(s) :", output, StringComparison.Ordinal);
+        Assert.Contains("  - 010_first.sql, lot 2 (ligne 4), ligne 5 du fichier (ligne 2 du lot) : Msg 208 : Nom d'objet", output, StringComparison.Ordinal);
+        Assert.Contains("Log complet : " + fixture.LogPath("CRMPLUS"), output, StringComparison.Ordinal);
+        Assert.Contains("corrigez-les, puis relancez la même commande crmdb run CRMPLUS", output, StringComparison.Ordinal);
+        Assert.Single(result.Failures);
+    }
+
+    [Fact]
+    public void The_log_holds_the_header_every_batch_its_messages_rows_errors_and_the_summary()
+    {
+        fixture.Write("a.sql", ":setvar Table dbo.Absente\nPRINT N'début'\nGO\nSELECT * FROM $(Table)\nGO 2\n");
+        fixture.Database.Executor.Respond = sql => sql.Contains("Absente", StringComparison.Ordinal) ? [Missing] : [new ServerMessage(0, 0, 1, 1, null, "début")];
+
+        fixture.Run(fixture.Request());
+        string log = fixture.ReadLog("CRMPLUS");
+
+        Assert.Contains("crmdb run CRMPLUS", log, StringComparison.Ordinal);
+        Assert.Contains("Connexion : DOMAINE\\integrateur sur le serveur SRV-CRM, base CRM", log, StringComparison.Ordinal);
+        Assert.Contains("Outil : crmdb " + RunOrchestrator.ToolVersion, log, StringComparison.Ordinal);
+        Assert.Contains("Options : --test", log, StringComparison.Ordinal);
+        Assert.Contains("--- Lot 1/2 (a.sql, ligne 2), exécuté 1 fois ---", log, StringComparison.Ordinal);
+        Assert.Contains("PRINT N'début'", log, StringComparison.Ordinal);
+        Assert.Contains("   début", log, StringComparison.Ordinal);
+        // As executed: after substitution, and twice for GO 2.
+        Assert.Contains("--- Lot 2/2 (a.sql, ligne 4), exécuté 2 fois ---\r\nSELECT * FROM dbo.Absente", log, StringComparison.Ordinal);
+        Assert.Contains("Msg 208, niveau 16, état 1", log, StringComparison.Ordinal);
+        Assert.Contains("a.sql, lot 2 (ligne 4), ligne 5 du fichier (ligne 2 du lot)", log, StringComparison.Ordinal);
+        Assert.Contains("   (1 ligne(s))", log, StringComparison.Ordinal);
+        Assert.Contains("--- Fin du lot : 10 ms, 2 ligne(s), 2 erreur(s) ---", log, StringComparison.Ordinal);
+        Assert.Contains("=== Résumé ===", log, StringComparison.Ordinal);
+        Assert.Equal(3, fixture.Database.Executor.Executed.Count);
+    }
+
+    [Fact]
+    public void On_error_exit_stops_the_script_and_the_scripts_after_it()
+    {
+        fixture.Write("a.sql", ":on error exit\nSELECT * FROM dbo.Absente\nGO\nPRINT 'jamais'\n");
+        fixture.Write("b.sql", "PRINT 'jamais non plus'");
+        fixture.Database.Executor.Respond = sql => sql.Contains("Absente", StringComparison.Ordinal) ? [Missing] : [];
+
+        var (result, output) = fixture.Run(fixture.Request());
+
+        Assert.Equal(ExitCodes.ProcessingErrors, result.ExitCode);
+        Assert.Equal(["SELECT * FROM dbo.Absente"], fixture.Database.Executor.Executed);
+        Assert.Contains(":on error exit", output, StringComparison.Ordinal);
+        Assert.Contains("2 script(s) : 1 exécuté(s), 0 ignoré(s) (déjà réussis), 1 non exécuté(s)", output, StringComparison.Ordinal);
+        Assert.Contains("Script b.sql non exécuté", fixture.ReadLog("CRMPLUS"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Without_on_error_exit_every_repeat_of_GO_n_runs_despite_errors()
+    {
+        fixture.Write("a.sql", "SELECT * FROM dbo.Absente\nGO 3");
+        fixture.Database.Executor.Respond = _ => [Missing];
+
+        var (result, _) = fixture.Run(fixture.Request());
+
+        Assert.Equal(3, fixture.Database.Executor.Executed.Count);
+        Assert.Equal(3, result.Failures.Count);
+    }
+
+    [Fact]
+    public void A_transaction_left_open_is_a_failure()
+    {
+        fixture.Write("a.sql", "BEGIN TRANSACTION;\nUPDATE t SET x = 1;");
+        fixture.Database.Executor.OpenTransactionsAtEnd = 1;
+
+        var (result, output) = fixture.Run(fixture.Request());
+
+        Assert.Equal(ExitCodes.ProcessingErrors, result.ExitCode);
+        Assert.Contains("a laissé 1 transaction(s) ouverte(s)", output, StringComparison.Ordinal);
+        Assert.Equal(JournalEntry.Failed, fixture.Database.FakeJournal.Rows.Single().Status);
+    }
+
+    [Fact]
+    public void An_error_in_a_procedure_names_the_procedure_and_its_line()
+    {
+        fixture.Write("a.sql", "EXEC dbo.MC_doit;");
+        fixture.Database.Executor.Respond = _ => [new ServerMessage(50000, 16, 1, 12, "MC_doit", "Paramètre invalide")];
+
+        var (_, output) = fixture.Run(fixture.Request());
+
+        Assert.Contains("a.sql, lot 1 (ligne 1), procédure MC_doit ligne 12 : Msg 50000, niveau 16, état 1 : Paramètre invalide", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Tokens_are_expanded_for_the_integration_read_from_the_database()
+    {
+        fixture.Write("a.sql", "SELECT CT_Num INTO #work FROM #F_COMPTET# JOIN #P_REGLEMENT# ON 1 = 1;");
+        fixture.Database.Integrations[3] = ("SRVGESCOM", "BIJOU");
+
+        var (result, _) = fixture.Run(fixture.Request() with { Integration = 3 });
+
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        Assert.Equal("SELECT CT_Num INTO #work FROM [SRVGESCOM].[BIJOU].dbo.F_COMPTET JOIN [SRVGESCOM].[BIJOU].dbo.P_REGLEMENT ON 1 = 1;", fixture.Database.Executor.Executed.Single());
+        Assert.Contains("GesCom des jokers #F_/#P_ : [SRVGESCOM].[BIJOU]", fixture.ReadLog("CRMPLUS"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_GesCom_on_the_CRM_instance_gets_three_part_names()
+    {
+        fixture.Write("a.sql", "SELECT * FROM #F_COMPTET#;");
+        fixture.Database.Integrations[1] = ("srv-crm", "BIJOU");
+
+        fixture.Run(fixture.Request() with { Integration = 1 });
+
+        Assert.Equal("SELECT * FROM [BIJOU].dbo.F_COMPTET;", fixture.Database.Executor.Executed.Single());
+    }
+
+    [Fact]
+    public async Task An_unknown_integration_is_bad_input_and_runs_nothing()
+    {
+        fixture.Write("a.sql", "SELECT * FROM #F_COMPTET#;");
+
+        var error = await Assert.ThrowsAsync<UsageException>(() => Task.Run(() => fixture.Run(fixture.Request() with { Integration = 9 })));
+
+        Assert.Contains("L'intégration 9 n'existe pas", error.Message, StringComparison.Ordinal);
+        Assert.Empty(fixture.Database.Executor.Executed);
+    }
+
+    [Fact]
+    public void Tokens_without_an_integration_are_an_input_error_at_their_line_and_nothing_connects()
+    {
+        fixture.Write("a.sql", "SELECT 1\nGO\n-- tiers\n\nSELECT *\nFROM #F_COMPTET#;");
+
+        var (result, output) = fixture.Run(fixture.Request());
+
+        Assert.Equal(ExitCodes.BadInput, result.ExitCode);
+        Assert.Contains("a.sql, ligne 6 : le script utilise des jokers #F_/#P_", output, StringComparison.Ordinal);
+        Assert.Equal(0, fixture.Database.Connections);
+        Assert.Contains("rien n'a été exécuté", fixture.ReadLog("CRMPLUS"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Script_errors_are_all_reported_before_anything_runs()
+    {
+        fixture.Write("a.sql", "SELECT 1");
+        fixture.Write("b.sql", "SELECT 'open");
+        fixture.Write("c.sql", "SELECT $(Undefined)");
+
+        var (result, output) = fixture.Run(fixture.Request());
+
+        Assert.Equal(ExitCodes.BadInput, result.ExitCode);
+        Assert.Equal(2, result.Failures.Count);
+        Assert.Contains("b.sql, ligne 1 : chaîne '...' ouverte ici", output, StringComparison.Ordinal);
+        Assert.Contains("c.sql, ligne 1 : la variable $(Undefined) n'est pas définie", output, StringComparison.Ordinal);
+        Assert.Empty(fixture.Database.Executor.Executed);
+    }
+
+    [Fact]
+    public void Without_the_journal_table_nothing_runs()
+    {
+        fixture.Write("a.sql", "SELECT 1");
+        fixture.Database.HasJournalTable = false;
+
+        var (result, output) = fixture.Run(fixture.Request());
+
+        Assert.Equal(ExitCodes.ProcessingErrors, result.ExitCode);
+        Assert.Contains("dbo.MC_ScriptJournal est absente", output, StringComparison.Ordinal);
+        Assert.Empty(fixture.Database.Executor.Executed);
+    }
+
+    [Fact]
+    public void Errors_go_to_the_error_output_and_messages_to_the_output()
+    {
+        fixture.Write("a.sql", "PRINT 'info'\nGO\nSELECT * FROM dbo.Absente");
+        fixture.Database.Executor.Respond = sql => sql.Contains("Absente", StringComparison.Ordinal) ? [Missing] : [new ServerMessage(0, 0, 1, 1, null, "info")];
+        var error = new StringWriter();
+
+        var (_, output) = fixture.Run(fixture.Request(), error: error);
+
+        Assert.Contains("info", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Msg 208", output, StringComparison.Ordinal);
+        Assert.Contains("Msg 208", error.ToString(), StringComparison.Ordinal);
+    }
+}
