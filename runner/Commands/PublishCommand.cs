@@ -17,9 +17,7 @@ public static class PublishCommand
     public static Command Create(CliContext context)
     {
         var connection = CommonOptions.Connection();
-        var profile = new Option<string?>("--profile") { Description = Text["ProfileOption"], HelpName = "FILE" };
-        var variables = CommonOptions.Variables(Text["VariableOption"]);
-        var dacpac = new Option<string?>("--dacpac") { Description = Text["DacpacOption"], HelpName = "FILE" };
+        var package = new DeploymentInputs();
         var output = new Option<string>("--output", "-o")
         {
             Description = Text["OutputDirOption"],
@@ -27,24 +25,22 @@ public static class PublishCommand
             DefaultValueFactory = _ => "out",
         };
 
-        var command = new Command("publish", Text["PublishDescription"]) { connection, profile, variables, dacpac, output };
+        var command = new Command("publish", Text["PublishDescription"]) { connection, package.Profile, package.Variables, package.Dacpac, output };
         command.SetHandler(context, parseResult =>
         {
             // Every input is checked before anything is deployed or written.
             string? connectionString = Connection.Find(parseResult.GetValue(connection));
-            string package = DacpacLocator.Locate(parseResult.GetValue(dacpac));
-            var options = DeployOptionsFactory.Create(
-                parseResult.GetValue(profile), CommonOptions.ParseVariables(parseResult.GetValue(variables)), context.Out);
+            var (packagePath, options) = package.Read(parseResult, context.Out);
             string outputDirectory = Path.GetFullPath(parseResult.GetValue(output)!);
             var deployer = new Deployer(context.Out);
             if (connectionString is null)
             {
-                deployer.ScriptForEmptyDatabase(package, options, outputDirectory, "CrmDb");
+                deployer.ScriptForEmptyDatabase(packagePath, options, outputDirectory, "CrmDb");
                 context.Out.WriteLine(Text["HowToDeploy", Cli.Connection.EnvironmentVariable]);
                 return ExitCodes.Success;
             }
 
-            byte[]? assemblyHash = PackageClrHash.Read(package);
+            byte[]? assemblyHash = PackageClrHash.Read(packagePath);
             var facts = Prerequisites.Read(connectionString, assemblyHash ?? []);
             var findings = Prerequisites.Evaluate(assemblyHash is null ? facts with { AssemblyHashTrusted = true } : facts);
             foreach (var finding in findings)
@@ -60,7 +56,7 @@ public static class PublishCommand
 
             try
             {
-                var result = deployer.Publish(package, connectionString, options, outputDirectory);
+                var result = deployer.Publish(packagePath, connectionString, options, outputDirectory);
                 context.Out.WriteLine(Text["Published", Cli.Connection.DatabaseName(connectionString), result.ScriptPath, result.ReportPath]);
                 return ExitCodes.Success;
             }

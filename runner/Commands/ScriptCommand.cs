@@ -16,11 +16,9 @@ public static class ScriptCommand
         var output = new Option<string>("--output", "-o") { Description = Text["ScriptOutputOption"], HelpName = "FILE", Required = true };
         var targetDacpac = new Option<string?>("--target-dacpac") { Description = Text["TargetDacpacOption"], HelpName = "FILE" };
         var connection = CommonOptions.Connection();
-        var profile = new Option<string?>("--profile") { Description = Text["ProfileOption"], HelpName = "FILE" };
-        var variables = CommonOptions.Variables(Text["VariableOption"]);
-        var dacpac = new Option<string?>("--dacpac") { Description = Text["DacpacOption"], HelpName = "FILE" };
+        var package = new DeploymentInputs();
 
-        var command = new Command("script", Text["ScriptDescription"]) { output, targetDacpac, connection, profile, variables, dacpac };
+        var command = new Command("script", Text["ScriptDescription"]) { output, targetDacpac, connection, package.Profile, package.Variables, package.Dacpac };
         command.Validators.Add(result =>
         {
             if (result.GetResult(targetDacpac) is not null && result.GetResult(connection) is not null)
@@ -32,9 +30,7 @@ public static class ScriptCommand
         {
             // Every input is checked before anything is compared or written.
             string? connectionString = Connection.Find(parseResult.GetValue(connection));
-            string package = DacpacLocator.Locate(parseResult.GetValue(dacpac));
-            var options = DeployOptionsFactory.Create(
-                parseResult.GetValue(profile), CommonOptions.ParseVariables(parseResult.GetValue(variables)), context.Out);
+            var (packagePath, options) = package.Read(parseResult, context.Out);
             string outputPath = Path.GetFullPath(parseResult.GetValue(output)!);
             string? target = parseResult.GetValue(targetDacpac);
             try
@@ -47,18 +43,18 @@ public static class ScriptCommand
                         throw new UsageException(Text["TargetDacpacMissing", target]);
                     }
 
-                    script = Deployer.ScriptAgainstPackage(package, target, "CrmDb", options).Script;
+                    script = Deployer.ScriptAgainstPackage(packagePath, target, "CrmDb", options).Script;
                 }
                 else if (connectionString is not null)
                 {
-                    script = new Deployer(context.Out).ScriptAgainstDatabase(package, connectionString, options);
+                    script = new Deployer(context.Out).ScriptAgainstDatabase(packagePath, connectionString, options);
                 }
                 else
                 {
                     string work = Path.Combine(Path.GetTempPath(), "crmdb-" + Guid.NewGuid().ToString("N"));
                     try
                     {
-                        script = Deployer.ScriptAgainstPackage(package, OfflineTarget.EmptyDatabase(work), "CrmDb", options).Script;
+                        script = Deployer.ScriptAgainstPackage(packagePath, OfflineTarget.EmptyDatabase(work), "CrmDb", options).Script;
                     }
                     finally
                     {

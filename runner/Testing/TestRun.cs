@@ -1,4 +1,5 @@
 using CrmDb.Clr;
+using CrmDb.Runner.Batches;
 using CrmDb.Runner.Cli;
 using Microsoft.Data.SqlClient;
 using Microsoft.SqlServer.Dac;
@@ -207,16 +208,20 @@ public sealed class TestRun(TestPlan plan, TextWriter output, TextWriter error)
     private bool RunScript(string database, SqlScript script)
     {
         using var connection = Open(database);
-        foreach (SqlBatch batch in script.Batches)
+        foreach (Batch batch in script.Batches)
         {
             try
             {
                 using var command = new SqlCommand(batch.Text, connection) { CommandTimeout = 0 };
-                command.ExecuteNonQuery();
+                for (int i = 0; i < batch.Count; i++)
+                {
+                    command.ExecuteNonQuery();
+                }
             }
             catch (SqlException ex)
             {
-                error.WriteLine(Text["BatchFailed", script.Path, batch.Line + Math.Max(ex.LineNumber, 1) - 1, ex.Message]);
+                var (file, line) = batch.Locate(ex.LineNumber);
+                error.WriteLine(Text["BatchFailed", file, line, ex.Message]);
                 return false;
             }
         }

@@ -22,132 +22,51 @@ namespace CrmDb.Clr.Replication
                 return "la valeur est vide : donnez une colonne de F_COMPTET (par exemple [CT_NumPayeur]), une sous-requête ou un appel de fonction.";
             }
 
+            // Comments are tokens here only so that an unclosed /* is seen; they count for nothing
+            // else (a -- comment ends at the line end, and the statement puts one after the value).
             int depth = 0;
-            int i = 0;
-            while (i < expression.Length)
+            foreach (SqlToken token in SqlTokenizer.Tokenize(expression, includeComments: true))
             {
-                char c = expression[i];
-                char next = i + 1 < expression.Length ? expression[i + 1] : '\0';
-                switch (c)
+                // Only the last token can be open: the text ends inside it.
+                if (!token.IsClosed)
                 {
-                    case '\'':
-                        i = SkipQuoted(expression, i, '\'');
-                        if (i < 0)
-                        {
-                            return "une chaîne entre apostrophes n'est pas fermée.";
-                        }
+                    return Unclosed(token);
+                }
 
-                        break;
-                    case '[':
-                        i = SkipQuoted(expression, i, ']');
-                        if (i < 0)
-                        {
-                            return "un nom entre crochets n'est pas fermé.";
-                        }
-
-                        break;
-                    case '"':
-                        i = SkipQuoted(expression, i, '"');
-                        if (i < 0)
-                        {
-                            return "un nom entre guillemets n'est pas fermé.";
-                        }
-
-                        break;
-                    case '-' when next == '-':
-                        // A line comment ends at the line end; the statement puts one after the value.
-                        while (i < expression.Length && expression[i] != '\n' && expression[i] != '\r')
-                        {
-                            i++;
-                        }
-
-                        break;
-                    case '/' when next == '*':
-                        i = SkipBlockComment(expression, i);
-                        if (i < 0)
-                        {
-                            return "un commentaire /* n'est pas fermé.";
-                        }
-
-                        break;
-                    case '(':
-                        depth++;
-                        i++;
-                        break;
-                    case ')':
-                        depth--;
-                        if (depth < 0)
-                        {
-                            return "une parenthèse fermante n'a pas de parenthèse ouvrante : la valeur doit rester une seule expression.";
-                        }
-
-                        i++;
-                        break;
-                    case ';':
-                        return "le point-virgule est interdit : la valeur doit être une seule expression, pas une suite d'instructions.";
-                    default:
-                        i++;
-                        break;
+                if (token.IsSymbol('('))
+                {
+                    depth++;
+                }
+                else if (token.IsSymbol(')'))
+                {
+                    depth--;
+                    if (depth < 0)
+                    {
+                        return "une parenthèse fermante n'a pas de parenthèse ouvrante : la valeur doit rester une seule expression.";
+                    }
+                }
+                else if (token.IsSymbol(';'))
+                {
+                    return "le point-virgule est interdit : la valeur doit être une seule expression, pas une suite d'instructions.";
                 }
             }
 
             return depth == 0 ? null : "une parenthèse ouvrante n'est pas fermée.";
         }
 
-        /// <summary>
-        /// From an opening quote at <paramref name="start"/>, the index after the closing one
-        /// (a doubled closing character stands for itself); -1 when the text ends first.
-        /// </summary>
-        private static int SkipQuoted(string text, int start, char close)
+        private static string Unclosed(SqlToken token)
         {
-            int i = start + 1;
-            while (i < text.Length)
+            switch (token.Kind)
             {
-                if (text[i] == close)
-                {
-                    if (i + 1 < text.Length && text[i + 1] == close)
-                    {
-                        i += 2;
-                        continue;
-                    }
-
-                    return i + 1;
-                }
-
-                i++;
+                case SqlTokenKind.String:
+                    return "une chaîne entre apostrophes n'est pas fermée.";
+                case SqlTokenKind.QuotedIdentifier:
+                    return token.Text[0] == '['
+                        ? "un nom entre crochets n'est pas fermé."
+                        : "un nom entre guillemets n'est pas fermé.";
+                default:
+                    return "un commentaire /* n'est pas fermé.";
             }
-
-            return -1;
-        }
-
-        /// <summary>T-SQL block comments nest; the index after the outer one's end, or -1.</summary>
-        private static int SkipBlockComment(string text, int start)
-        {
-            int depth = 0;
-            int i = start;
-            while (i < text.Length)
-            {
-                if (text[i] == '/' && i + 1 < text.Length && text[i + 1] == '*')
-                {
-                    depth++;
-                    i += 2;
-                }
-                else if (text[i] == '*' && i + 1 < text.Length && text[i + 1] == '/')
-                {
-                    depth--;
-                    i += 2;
-                    if (depth == 0)
-                    {
-                        return i;
-                    }
-                }
-                else
-                {
-                    i++;
-                }
-            }
-
-            return -1;
         }
     }
 }

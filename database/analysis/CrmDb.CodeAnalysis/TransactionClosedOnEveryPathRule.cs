@@ -13,27 +13,10 @@ namespace CrmDb.CodeAnalysis;
     Description = "Every BEGIN TRANSACTION is committed or rolled back on every path through IF, WHILE, TRY/CATCH, RETURN and THROW.",
     Category = RuleIds.Namespace,
     RuleScope = SqlRuleScope.Element)]
-public sealed class TransactionClosedOnEveryPathRule : SqlCodeAnalysisRule
+public sealed class TransactionClosedOnEveryPathRule : ProcedureBodyRule
 {
-    /// <summary>Procedures only: triggers run inside the caller's transaction by design.</summary>
-    public TransactionClosedOnEveryPathRule()
-    {
-        SupportedElementTypes = [Procedure.TypeClass];
-    }
-
     /// <inheritdoc />
-    public override IList<SqlRuleProblem> Analyze(SqlRuleExecutionContext ruleExecutionContext)
-    {
-        TSqlObject element = ruleExecutionContext.ModelElement;
-        ProcedureStatementBody? procedure = Fragments.Procedure(ruleExecutionContext.ScriptFragment);
-        if (procedure?.StatementList is null)
-        {
-            return [];
-        }
-
-        string display = Fragments.DisplayName(element);
-        return TransactionPaths.Find(procedure)
-            .Select(finding => new SqlRuleProblem($"{display}: {finding.Message}", element, finding.Fragment))
-            .ToList();
-    }
+    protected override IEnumerable<SqlRuleProblem> AnalyzeBody(TSqlObject element, string display, ProcedureStatementBody procedure) =>
+        TransactionPaths.Find(procedure)
+            .Select(finding => new SqlRuleProblem($"{display}: {finding.Message}", element, finding.Fragment));
 }

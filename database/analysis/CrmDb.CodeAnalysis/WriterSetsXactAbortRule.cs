@@ -15,24 +15,11 @@ namespace CrmDb.CodeAnalysis;
     Description = "A procedure that writes to a permanent table runs SET XACT_ABORT ON before its first write.",
     Category = RuleIds.Namespace,
     RuleScope = SqlRuleScope.Element)]
-public sealed class WriterSetsXactAbortRule : SqlCodeAnalysisRule
+public sealed class WriterSetsXactAbortRule : ProcedureBodyRule
 {
-    /// <summary>Only procedures: a trigger runs inside the transaction of the statement that fired it.</summary>
-    public WriterSetsXactAbortRule()
-    {
-        SupportedElementTypes = [Procedure.TypeClass];
-    }
-
     /// <inheritdoc />
-    public override IList<SqlRuleProblem> Analyze(SqlRuleExecutionContext ruleExecutionContext)
+    protected override IEnumerable<SqlRuleProblem> AnalyzeBody(TSqlObject element, string display, ProcedureStatementBody procedure)
     {
-        TSqlObject element = ruleExecutionContext.ModelElement;
-        ProcedureStatementBody? procedure = Fragments.Procedure(ruleExecutionContext.ScriptFragment);
-        if (procedure?.StatementList is null)
-        {
-            return [];
-        }
-
         var writes = PermanentWrites(procedure).OrderBy(w => w.Statement.StartOffset).ToList();
         if (writes.Count == 0)
         {
@@ -45,7 +32,7 @@ public sealed class WriterSetsXactAbortRule : SqlCodeAnalysisRule
         return setBefore ? [] :
         [
             new SqlRuleProblem(
-                $"{Fragments.DisplayName(element)} writes to {target} but does not SET XACT_ABORT ON before that write. Add SET XACT_ABORT ON; after SET NOCOUNT ON; at the start of the procedure.",
+                $"{display} writes to {target} but does not SET XACT_ABORT ON before that write. Add SET XACT_ABORT ON; after SET NOCOUNT ON; at the start of the procedure.",
                 element, firstWrite),
         ];
     }

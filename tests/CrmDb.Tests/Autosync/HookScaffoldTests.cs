@@ -14,7 +14,7 @@ public sealed class HookScaffoldTests
     public void The_scaffold_parses_and_creates_the_named_procedure_with_the_four_parameters()
     {
         var fragment = SqlParsing.Parse(HookScaffold.Build("0301", "specif_repli", Day));
-        var procedure = Collect<CreateProcedureStatement>(fragment).Single();
+        var procedure = SqlParsing.All<CreateProcedureStatement>(fragment).Single();
 
         Assert.Equal("dbo", procedure.ProcedureReference.Name.SchemaIdentifier.Value);
         Assert.Equal("AUTOSYNC_0301_specif_repli", procedure.ProcedureReference.Name.BaseIdentifier.Value);
@@ -26,7 +26,7 @@ public sealed class HookScaffoldTests
     [Fact]
     public void The_scaffold_conforms_to_the_contract_and_gets_every_value_without_conversion()
     {
-        var procedure = Collect<CreateProcedureStatement>(SqlParsing.Parse(HookScaffold.Build("0301", "specif_repli", Day))).Single();
+        var procedure = SqlParsing.All<CreateProcedureStatement>(SqlParsing.Parse(HookScaffold.Build("0301", "specif_repli", Day))).Single();
         var parameters = procedure.Parameters.Select(p => ToHookParameter(p)).ToList();
 
         var plan = HookBindingPlan.Create(parameters, new HookValues(1, "success", "[SRV].[BASE]", 10));
@@ -41,10 +41,10 @@ public sealed class HookScaffoldTests
     public void The_scaffold_calls_MC_execsql_with_parameters_it_declares_and_a_statement_it_can_plan()
     {
         var scaffold = SqlParsing.Parse(HookScaffold.Build("0301", "specif_repli", Day));
-        var executor = Collect<CreateProcedureStatement>(SqlParsing.Parse(File.ReadAllText(Repository.PathOf("database", "dbo", "StoredProcedures", "MC_execsql.sql")))).Single();
+        var executor = SqlParsing.All<CreateProcedureStatement>(SqlParsing.Parse(File.ReadAllText(Repository.PathOf("database", "dbo", "StoredProcedures", "MC_execsql.sql")))).Single();
         var declared = executor.Parameters.Select(p => p.VariableName.Value).ToHashSet(StringComparer.OrdinalIgnoreCase);
 
-        var call = Collect<ExecuteStatement>(scaffold)
+        var call = SqlParsing.All<ExecuteStatement>(scaffold)
             .Select(e => (ExecutableProcedureReference)e.ExecuteSpecification.ExecutableEntity)
             .Single(e => e.ProcedureReference.ProcedureReference.Name.BaseIdentifier.Value == "MC_execsql");
         var named = call.Parameters.ToDictionary(p => p.Variable.Name, p => p.ParameterValue, StringComparer.OrdinalIgnoreCase);
@@ -65,9 +65,9 @@ public sealed class HookScaffoldTests
         string text = HookScaffold.Build("0301", "specif_repli", Day);
         var fragment = SqlParsing.Parse(text);
 
-        Assert.Single(Collect<TryCatchStatement>(fragment));
-        Assert.Single(Collect<ThrowStatement>(fragment));
-        var grants = Collect<GrantStatement>(fragment).ToList();
+        Assert.Single(SqlParsing.All<TryCatchStatement>(fragment));
+        Assert.Single(SqlParsing.All<ThrowStatement>(fragment));
+        var grants = SqlParsing.All<GrantStatement>(fragment).ToList();
         Assert.Equal(["MC_integrator", "MC_support"], grants.Select(g => g.Principals.Single().Identifier.Value));
         Assert.Contains("Version 1.0.0, 2025-03-14", text, StringComparison.Ordinal);
         Assert.Contains("SET XACT_ABORT ON;", text, StringComparison.Ordinal);
@@ -108,27 +108,5 @@ public sealed class HookScaffoldTests
         var sql = (SqlDataTypeReference)type;
         string name = sql.SqlDataTypeOption.ToString().ToLowerInvariant();
         return sql.Parameters.Count == 0 ? name : name + "(" + string.Join(", ", sql.Parameters.Select(p => p.Value)) + ")";
-    }
-
-    private static IEnumerable<T> Collect<T>(TSqlFragment fragment)
-        where T : TSqlFragment
-    {
-        var visitor = new Collector<T>();
-        fragment.Accept(visitor);
-        return visitor.Found;
-    }
-
-    private sealed class Collector<T> : TSqlFragmentVisitor
-        where T : TSqlFragment
-    {
-        public List<T> Found { get; } = [];
-
-        public override void Visit(TSqlFragment node)
-        {
-            if (node is T match)
-            {
-                Found.Add(match);
-            }
-        }
     }
 }

@@ -30,4 +30,27 @@ public static class SqlParsing
     /// </summary>
     public static string WithoutSqlCmdDirectives(string sql) =>
         string.Join('\n', sql.Split('\n').Select(line => line.TrimStart().StartsWith(':') ? string.Empty : line));
+
+    /// <summary>Every fragment of type <typeparamref name="T"/> in <paramref name="root"/> (itself included), in text order.</summary>
+    public static List<T> All<T>(TSqlFragment root)
+        where T : TSqlFragment
+    {
+        var collector = new Collector<T>();
+        root.Accept(collector);
+        return collector.Found;
+    }
+
+    private sealed class Collector<T> : TSqlFragmentVisitor
+        where T : TSqlFragment
+    {
+        public List<T> Found { get; } = [];
+
+        public override void Visit(TSqlFragment fragment)
+        {
+            if (fragment is T match)
+            {
+                Found.Add(match);
+            }
+        }
+    }
 }

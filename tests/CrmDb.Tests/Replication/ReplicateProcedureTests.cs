@@ -32,7 +32,7 @@ public sealed class ReplicateProcedureTests
     [Fact]
     public void Parameters_are_selected_with_the_escaped_LIKE_pattern()
     {
-        var like = Assert.Single(All<LikePredicate>(Procedure.Value));
+        var like = Assert.Single(SqlParsing.All<LikePredicate>(Procedure.Value));
 
         Assert.Equal(["P", "Parm_Name"], Parts((ColumnReferenceExpression)like.FirstExpression));
         Assert.Equal(ReplicationParameter.LikePattern, Assert.IsType<StringLiteral>(like.SecondExpression).Value);
@@ -41,7 +41,7 @@ public sealed class ReplicateProcedureTests
     [Fact]
     public void The_statement_runs_once_through_sp_executesql_with_the_token_as_a_parameter()
     {
-        var executions = All<ExecuteStatement>(Procedure.Value)
+        var executions = SqlParsing.All<ExecuteStatement>(Procedure.Value)
             .Select(e => e.ExecuteSpecification.ExecutableEntity)
             .ToList();
 
@@ -61,13 +61,13 @@ public sealed class ReplicateProcedureTests
         var assigned = AssignmentsTo("@Statement");
         var source = Assert.IsType<FunctionCall>(Assert.Single(assigned));
         Assert.Equal("MC_replistatement", source.FunctionName.Value);
-        Assert.DoesNotContain(All<VariableReference>(source), v => v.Name is "@TokenFrom" or "@tokenAccount");
+        Assert.DoesNotContain(SqlParsing.All<VariableReference>(source), v => v.Name is "@TokenFrom" or "@tokenAccount");
     }
 
     [Fact]
     public void Each_expression_is_checked_with_describe_first_result_set_without_raising()
     {
-        var describes = All<SchemaObjectFunctionTableReference>(Procedure.Value)
+        var describes = SqlParsing.All<SchemaObjectFunctionTableReference>(Procedure.Value)
             .Where(f => f.SchemaObject.BaseIdentifier.Value == "dm_exec_describe_first_result_set")
             .ToList();
 
@@ -81,9 +81,9 @@ public sealed class ReplicateProcedureTests
     [Fact]
     public void It_commits_only_its_own_transaction_and_rolls_back_only_its_savepoint_in_the_caller_s()
     {
-        var commits = All<CommitTransactionStatement>(Procedure.Value);
-        var rollbacks = All<RollbackTransactionStatement>(Procedure.Value);
-        var ifs = All<IfStatement>(Procedure.Value);
+        var commits = SqlParsing.All<CommitTransactionStatement>(Procedure.Value);
+        var rollbacks = SqlParsing.All<RollbackTransactionStatement>(Procedure.Value);
+        var ifs = SqlParsing.All<IfStatement>(Procedure.Value);
 
         var commit = Assert.Single(commits);
         Assert.Equal("@TranCount = 0", Condition(ifs.Single(i => i.ThenStatement == commit)));
@@ -93,25 +93,25 @@ public sealed class ReplicateProcedureTests
         Assert.Equal("MC_replicate", savepoint.Name.Identifier.Value);
         Assert.Equal("@TranCount = 0 AND XACT_STATE() <> 0", Condition(ifs.Single(i => i.ThenStatement == own)));
         Assert.Equal("@TranCount > 0 AND XACT_STATE() = 1", Condition(ifs.Single(i => i.ThenStatement == savepoint)));
-        Assert.Equal("MC_replicate", Assert.Single(All<SaveTransactionStatement>(Procedure.Value)).Name.Identifier.Value);
+        Assert.Equal("MC_replicate", Assert.Single(SqlParsing.All<SaveTransactionStatement>(Procedure.Value)).Name.Identifier.Value);
         // The error goes back to the caller.
-        Assert.Contains(All<ThrowStatement>(Procedure.Value), t => t.ErrorNumber is null);
+        Assert.Contains(SqlParsing.All<ThrowStatement>(Procedure.Value), t => t.ErrorNumber is null);
     }
 
     [Fact]
     public void Messages_go_through_MC_print_only()
     {
-        Assert.Empty(All<PrintStatement>(Procedure.Value));
-        Assert.Empty(All<RaiseErrorStatement>(Procedure.Value));
-        Assert.Contains(All<ExecuteStatement>(Procedure.Value), e =>
+        Assert.Empty(SqlParsing.All<PrintStatement>(Procedure.Value));
+        Assert.Empty(SqlParsing.All<RaiseErrorStatement>(Procedure.Value));
+        Assert.Contains(SqlParsing.All<ExecuteStatement>(Procedure.Value), e =>
             e.ExecuteSpecification.ExecutableEntity is ExecutableProcedureReference p
             && p.ProcedureReference.ProcedureReference.Name.BaseIdentifier.Value == "MC_print");
     }
 
     private static List<ScalarExpression> AssignmentsTo(string variable)
     {
-        var sets = All<SetVariableStatement>(Procedure.Value).Where(s => s.Variable.Name == variable).Select(s => s.Expression);
-        var declares = All<DeclareVariableElement>(Procedure.Value).Where(d => d.VariableName.Value == variable && d.Value is not null).Select(d => d.Value);
+        var sets = SqlParsing.All<SetVariableStatement>(Procedure.Value).Where(s => s.Variable.Name == variable).Select(s => s.Expression);
+        var declares = SqlParsing.All<DeclareVariableElement>(Procedure.Value).Where(d => d.VariableName.Value == variable && d.Value is not null).Select(d => d.Value);
         return sets.Concat(declares).ToList();
     }
 

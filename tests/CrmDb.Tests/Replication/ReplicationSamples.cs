@@ -34,30 +34,7 @@ internal static class ReplicationSamples
     public static TSqlBatch ParseBatch(string sql) =>
         Assert.Single(((TSqlScript)SqlParsing.Parse(sql)).Batches);
 
-    /// <summary>Every fragment of type <typeparamref name="T"/> below <paramref name="root"/>.</summary>
-    public static List<T> All<T>(TSqlFragment root)
-        where T : TSqlFragment
-    {
-        var collector = new Collector<T>();
-        root.Accept(collector);
-        return collector.Found;
-    }
-
     /// <summary>The name parts of a column reference (A.[x] gives A, x).</summary>
     public static string[] Parts(ColumnReferenceExpression column) =>
         column.MultiPartIdentifier.Identifiers.Select(i => i.Value).ToArray();
-
-    private sealed class Collector<T> : TSqlFragmentVisitor
-        where T : TSqlFragment
-    {
-        public List<T> Found { get; } = [];
-
-        public override void Visit(TSqlFragment fragment)
-        {
-            if (fragment is T match)
-            {
-                Found.Add(match);
-            }
-        }
-    }
 }

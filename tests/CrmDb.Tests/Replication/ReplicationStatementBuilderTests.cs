@@ -46,16 +46,16 @@ public sealed class ReplicationStatementBuilderTests
         Assert.Equal(["G", "cbReplication"], Parts(Assert.IsType<ColumnReferenceExpression>(filter.FirstExpression)));
         Assert.Equal("@token", Assert.IsType<VariableReference>(filter.SecondExpression).Name);
         // No number but the column types' lengths: nothing of a token value is in the text.
-        var typeLengths = All<SqlDataTypeReference>(batch).SelectMany(t => t.Parameters).ToList();
-        Assert.All(All<IntegerLiteral>(batch), literal => Assert.Contains(literal, typeLengths));
+        var typeLengths = SqlParsing.All<SqlDataTypeReference>(batch).SelectMany(t => t.Parameters).ToList();
+        Assert.All(SqlParsing.All<IntegerLiteral>(batch), literal => Assert.Contains(literal, typeLengths));
 
         // Every variable of the statement is one that sp_executesql declares with ParameterDefinitions.
-        var declared = All<ProcedureParameter>(SqlParsing.Parse(
+        var declared = SqlParsing.All<ProcedureParameter>(SqlParsing.Parse(
                 "CREATE PROCEDURE dbo.p " + ReplicationStatementBuilder.ParameterDefinitions + " AS RETURN 0;"))
             .Select(p => p.VariableName.Value)
             .ToList();
         Assert.Equal(["@token", "@RowsChanged", "@NewToken"], declared);
-        Assert.All(All<VariableReference>(batch), v => Assert.Contains(v.Name, declared));
+        Assert.All(SqlParsing.All<VariableReference>(batch), v => Assert.Contains(v.Name, declared));
     }
 
     [Fact]
@@ -138,7 +138,7 @@ public sealed class ReplicationStatementBuilderTests
         Assert.Contains("FROM [GESCOM01].[BIJOU].dbo.F_COMPTETG AS T", sql, StringComparison.Ordinal);
         // Writes are local: the only remote names are in the read.
         var update = ParseBatch(sql).Statements.OfType<UpdateStatement>().Single();
-        Assert.DoesNotContain(All<SchemaObjectName>(update), n => n.ServerIdentifier is not null || n.DatabaseIdentifier is not null);
+        Assert.DoesNotContain(SqlParsing.All<SchemaObjectName>(update), n => n.ServerIdentifier is not null || n.DatabaseIdentifier is not null);
     }
 
     [Fact]
@@ -152,7 +152,7 @@ public sealed class ReplicationStatementBuilderTests
         var read = (QuerySpecification)Assert.IsType<SelectStatement>(statements[0]).QueryExpression;
         Assert.Equal("MAX", ((FunctionCall)((SelectSetVariable)Assert.Single(read.SelectElements)).Expression).FunctionName.Value);
         Assert.Equal("@RowsChanged", Assert.IsType<SetVariableStatement>(statements[1]).Variable.Name);
-        Assert.Empty(All<UpdateStatement>(ParseBatch(sql)));
+        Assert.Empty(SqlParsing.All<UpdateStatement>(ParseBatch(sql)));
     }
 
     [Fact]
@@ -166,8 +166,8 @@ public sealed class ReplicationStatementBuilderTests
 
         var batch = ParseBatch(sql);
         Assert.Equal(5, batch.Statements.Count);
-        Assert.Single(All<DropTableStatement>(batch));
-        Assert.Equal("#MC_replicate_source", All<DropTableStatement>(batch)[0].Objects.Single().BaseIdentifier.Value);
+        Assert.Single(SqlParsing.All<DropTableStatement>(batch));
+        Assert.Equal("#MC_replicate_source", SqlParsing.All<DropTableStatement>(batch)[0].Objects.Single().BaseIdentifier.Value);
         var set = (AssignmentSetClause)batch.Statements.OfType<UpdateStatement>().Single().UpdateSpecification.SetClauses.Single();
         Assert.Equal(column, set.Column.MultiPartIdentifier.Identifiers[^1].Value);
         var source = (NamedTableReference)((QuerySpecification)((SelectStatement)batch.Statements[0]).QueryExpression).FromClause.TableReferences.Single();

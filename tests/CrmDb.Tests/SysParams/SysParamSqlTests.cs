@@ -132,12 +132,7 @@ public sealed class SysParamSqlTests
     private static string ReadModelFile(string relative) => File.ReadAllText(Repository.PathOf(["database", .. relative.Split('/')]));
 
     private static List<T> Statements<T>(string sql)
-        where T : TSqlFragment
-    {
-        var collector = new Collector<T>();
-        SqlParsing.Parse(sql).Accept(collector);
-        return collector.Found;
-    }
+        where T : TSqlFragment => SqlParsing.All<T>(SqlParsing.Parse(sql));
 
     private static string[] ParametersOf(ModelTypeClass type, string name)
     {
@@ -146,20 +141,6 @@ public sealed class SysParamSqlTests
         Assert.True(element is not null, $"dbo.{name} is not in CrmDb.dacpac");
         ModelRelationshipClass parameters = type == Procedure.TypeClass ? Procedure.Parameters : ScalarFunction.Parameters;
         return element.GetReferenced(parameters).Select(p => p.Name.Parts[^1]).ToArray();
-    }
-
-    private sealed class Collector<T> : TSqlFragmentVisitor
-        where T : TSqlFragment
-    {
-        public List<T> Found { get; } = [];
-
-        public override void Visit(TSqlFragment fragment)
-        {
-            if (fragment is T match)
-            {
-                Found.Add(match);
-            }
-        }
     }
 
     private sealed class StringLiteralCollector : TSqlFragmentVisitor
