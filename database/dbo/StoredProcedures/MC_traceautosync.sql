@@ -59,7 +59,7 @@ BEGIN
             N'    @ErpIntegrationID = NULL,         -- ou une seule intégration', @NewLine,
             N'    @ErpSyncStatus    = N''success'',   -- statut transmis : success, fail ou warning', @NewLine,
             N'    @tokenAccount     = NULL,         -- NULL : dernier token de chaque intégration', @NewLine,
-            N'    @Rollback         = 1;            -- 1 : tout est annulé (défaut) ; 0 : cycle réel', @NewLine,
+            N'    @Rollback         = 1;            -- 1 : tout est annulé (défaut) ; 0 : cycle réel (droit d''exécuter MC_runautosync)', @NewLine,
             N'Puis lisez l''onglet Messages. En simulation, chaque procédure est annulée à sa fin : elle ne voit pas les modifications des précédentes.');
         EXEC dbo.MC_print @Message = @Message;
         RETURN 0;
