@@ -200,8 +200,7 @@ BEGIN
 
         SET @Message = CONCAT(
             N'MC_runautosync ', @Version, N' : cycle AUTOSYNC n° ', @RunID, CASE WHEN @Rollback = 1 THEN N' (simulation)' ELSE N'' END, @NewLine,
-            N'Serveur ', @@SERVERNAME, N' (SQL Server ', CONVERT(nvarchar(128), SERVERPROPERTY(N'ProductVersion')), N', ',
-            CONVERT(nvarchar(128), SERVERPROPERTY(N'Edition')), N'), base ', DB_NAME(), N', ', CONVERT(nvarchar(23), @RunStart, 121), @NewLine,
+            (SELECT d.Text FROM dbo.MC_serverdescription() AS d), N', ', CONVERT(nvarchar(23), @RunStart, 121), @NewLine,
             N'Intégration ', @ErpIntegrationID, N' (', @IntegrationName, N'), Gestion commerciale ', @GesComBaseInt,
             N', statut ', @Status, N', token ', @tokenAccount, N' (', @TokenOrigin, N')', @NewLine,
             N'Relancer : ', @Command);

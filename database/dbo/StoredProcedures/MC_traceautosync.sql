@@ -100,8 +100,7 @@ BEGIN
 
     SET @Message = CONCAT(
         N'MC_traceautosync ', @Version, N' : simulation de fin de cycle de synchronisation', @NewLine,
-        N'Serveur ', @@SERVERNAME, N' (SQL Server ', CONVERT(nvarchar(128), SERVERPROPERTY(N'ProductVersion')), N', ',
-        CONVERT(nvarchar(128), SERVERPROPERTY(N'Edition')), N'), base ', DB_NAME(), N', ', CONVERT(nvarchar(23), SYSDATETIME(), 121),
+        (SELECT d.Text FROM dbo.MC_serverdescription() AS d), N', ', CONVERT(nvarchar(23), SYSDATETIME(), 121),
         N', utilisateur ', ORIGINAL_LOGIN(), @NewLine,
         N'Relancer : ', @Rerun, @NewLine,
         CASE WHEN @Rollback = 1
