@@ -77,7 +77,8 @@ BEGIN
 
     -- A real cycle is MC_runautosync's right, not the trace's: without this check a support login
     -- (EXECUTE on this procedure only) would run real cycles through the ownership chain.
-    IF @Rollback = 0 AND HAS_PERMS_BY_NAME(N'dbo.MC_runautosync', N'OBJECT', N'EXECUTE') = 0
+    -- HAS_PERMS_BY_NAME is NULL when it cannot answer (a procedure the caller may not see): no right.
+    IF @Rollback = 0 AND ISNULL(HAS_PERMS_BY_NAME(N'dbo.MC_runautosync', N'OBJECT', N'EXECUTE'), 0) = 0
         INSERT @Errors (Message)
         VALUES (N'@Rollback = 0 exécute un cycle réel, dont les modifications sont conservées : réservé à qui peut exécuter dbo.MC_runautosync (rôle MC_integrator). Pour une simulation, gardez @Rollback = 1.');
 
