@@ -234,6 +234,30 @@ BEGIN
 END;
 GO
 
+CREATE PROCEDURE AutosyncRunTests.[test every parameter problem is raised in one error and nothing runs]
+AS
+BEGIN
+    -- One error listing them all: a caller inside TRY/CATCH only ever sees the first error raised.
+    EXEC AutosyncRunTests.CreateHook N'AUTOSYNC_0100_tsqlt_never', N'', N'INSERT AutosyncRunTests.HookLog (Hook) VALUES (OBJECT_NAME(@@PROCID));';
+    DECLARE @Error nvarchar(4000);
+    DECLARE @Severity int;
+
+    BEGIN TRY
+        EXEC dbo.MC_runautosync @ErpIntegrationID = 9, @ErpSyncStatus = N'done', @tokenAccount = -1;
+    END TRY
+    BEGIN CATCH
+        SELECT @Error = ERROR_MESSAGE(), @Severity = ERROR_SEVERITY();
+    END CATCH;
+
+    EXEC tSQLt.AssertEquals @Expected = 16, @Actual = @Severity;
+    EXEC tSQLt.AssertLike
+        @ExpectedPattern = N'MC_runautosync : paramètres invalides, rien n''a été exécuté.%@ErpIntegrationID = 9%@ErpSyncStatus = ''done''%@tokenAccount = -1%Aide : EXEC dbo.MC_runautosync @Help = 1;',
+        @Actual = @Error;
+    EXEC tSQLt.AssertEmptyTable @TableName = N'AutosyncRunTests.HookLog';
+    EXEC tSQLt.AssertEmptyTable @TableName = N'dbo.MC_AutosyncRun';
+END;
+GO
+
 CREATE PROCEDURE AutosyncRunTests.[test an unknown integration is refused naming the known ones]
 AS
 BEGIN

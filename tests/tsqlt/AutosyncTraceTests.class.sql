@@ -37,6 +37,39 @@ BEGIN
 END;
 GO
 
+-- Runs @Command (a call of dbo.MC_traceautosync) and returns the messages it printed.
+CREATE PROCEDURE AutosyncTraceTests.CaptureTrace
+    @Command nvarchar(max),
+    @Output  nvarchar(max) OUTPUT
+AS
+BEGIN
+    EXEC tSQLt.CaptureOutput @command = @Command;
+    SET @Output = (SELECT STRING_AGG(OutputText, N'') WITHIN GROUP (ORDER BY Id) FROM tSQLt.CaptureOutputLog);
+END;
+GO
+
+-- Runs dbo.MC_traceautosync for integration 1 as a member of MC_support only (a user without
+-- login, rolled back with the test) and returns the error it raised (NULL: none).
+CREATE PROCEDURE AutosyncTraceTests.TraceAsSupport
+    @Rollback bit,
+    @Error    nvarchar(4000) OUTPUT
+AS
+BEGIN
+    CREATE USER [AutosyncTraceTests_support] WITHOUT LOGIN;
+    ALTER ROLE [MC_support] ADD MEMBER [AutosyncTraceTests_support];
+    SET @Error = NULL;
+
+    EXECUTE AS USER = N'AutosyncTraceTests_support';
+    BEGIN TRY
+        EXEC dbo.MC_traceautosync @ErpIntegrationID = 1, @Rollback = @Rollback;
+    END TRY
+    BEGIN CATCH
+        SET @Error = ERROR_MESSAGE();
+    END CATCH;
+    REVERT;
+END;
+GO
+
 CREATE PROCEDURE AutosyncTraceTests.[test the trace runs every active integration and rolls everything back]
 AS
 BEGIN
@@ -61,9 +94,9 @@ CREATE PROCEDURE AutosyncTraceTests.[test in a simulation a hook does not see th
 AS
 BEGIN
     -- The second hook's row would say 1 in a real cycle; a simulation rolls the first back before it runs.
-    EXEC tSQLt.CaptureOutput @command = N'EXEC dbo.MC_traceautosync @ErpIntegrationID = 1;';
+    DECLARE @Output nvarchar(max);
+    EXEC AutosyncTraceTests.CaptureTrace @Command = N'EXEC dbo.MC_traceautosync @ErpIntegrationID = 1;', @Output = @Output OUTPUT;
 
-    DECLARE @Output nvarchar(max) = (SELECT STRING_AGG(OutputText, N'') FROM tSQLt.CaptureOutputLog);
     EXEC tSQLt.AssertLike @ExpectedPattern = N'%une procédure ne voit donc pas les modifications des précédentes%', @Actual = @Output;
     EXEC tSQLt.AssertEmptyTable @TableName = N'AutosyncTraceTests.Written';
 END;
@@ -86,9 +119,9 @@ GO
 CREATE PROCEDURE AutosyncTraceTests.[test the trace prints a header with a rerunnable line and each call with its values]
 AS
 BEGIN
-    EXEC tSQLt.CaptureOutput @command = N'EXEC dbo.MC_traceautosync @ErpIntegrationID = 1, @tokenAccount = 42;';
+    DECLARE @Output nvarchar(max);
+    EXEC AutosyncTraceTests.CaptureTrace @Command = N'EXEC dbo.MC_traceautosync @ErpIntegrationID = 1, @tokenAccount = 42;', @Output = @Output OUTPUT;
 
-    DECLARE @Output nvarchar(max) = (SELECT STRING_AGG(OutputText, N'') FROM tSQLt.CaptureOutputLog);
     EXEC tSQLt.AssertLike @ExpectedPattern = N'%Serveur %SQL Server %base %', @Actual = @Output;
     EXEC tSQLt.AssertLike @ExpectedPattern = N'%Relancer : EXEC dbo.MC_traceautosync @ErpIntegrationID = 1, @ErpSyncStatus = N''success'', @tokenAccount = 42, @Rollback = 1;%', @Actual = @Output;
     EXEC tSQLt.AssertLike @ExpectedPattern = N'%EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = 42, @Trace = 1;%', @Actual = @Output;
@@ -104,9 +137,9 @@ BEGIN
         EXEC dbo.MC_execsql @Statement = N''SELECT TOP (0) 1 AS x FROM #F_COMPTET# WHERE 1 = 0 AND @t > 0;'', @Parameters = N''@t int'', @Value1 = @tokenAccount, @Execute = N''N'';';
     EXEC sys.sp_executesql @Create;
 
-    EXEC tSQLt.CaptureOutput @command = N'EXEC dbo.MC_traceautosync @ErpIntegrationID = 1, @tokenAccount = 7;';
+    DECLARE @Output nvarchar(max);
+    EXEC AutosyncTraceTests.CaptureTrace @Command = N'EXEC dbo.MC_traceautosync @ErpIntegrationID = 1, @tokenAccount = 7;', @Output = @Output OUTPUT;
 
-    DECLARE @Output nvarchar(max) = (SELECT STRING_AGG(OutputText, N'') FROM tSQLt.CaptureOutputLog);
     EXEC tSQLt.AssertLike @ExpectedPattern = N'%FROM _GESCOM_.dbo.F_COMPTET WHERE%Paramètres : @t int = 7%', @Actual = @Output;
 END;
 GO
@@ -117,5 +150,35 @@ BEGIN
     EXEC tSQLt.ExpectException @ExpectedMessagePattern = N'%@ErpSyncStatus = ''ok''%success (défaut), fail ou warning%', @ExpectedSeverity = 16;
 
     EXEC dbo.MC_traceautosync @ErpSyncStatus = N'ok';
+END;
+GO
+
+CREATE PROCEDURE AutosyncTraceTests.[test a support login traces the replication step without any right on MC_replicate]
+AS
+BEGIN
+    -- The runner calls the replication through the ownership chain. The hooks of SetUp are not
+    -- granted to MC_support: invisible to the login, they are not run.
+    DECLARE @Error nvarchar(4000);
+
+    EXEC AutosyncTraceTests.TraceAsSupport @Rollback = 1, @Error = @Error OUTPUT;
+
+    EXEC tSQLt.AssertEquals @Expected = NULL, @Actual = @Error;
+    SELECT StepType, ObjectName, Status, ErrorNumber INTO #Actual FROM dbo.MC_AutosyncStep;
+    CREATE TABLE #Expected (StepType nvarchar(20), ObjectName nvarchar(300), Status nvarchar(20), ErrorNumber int);
+    INSERT #Expected VALUES (N'Replication', N'dbo.MC_replicate', N'Succeeded', NULL);
+    EXEC tSQLt.AssertEqualsTable @Expected = N'#Expected', @Actual = N'#Actual';
+END;
+GO
+
+CREATE PROCEDURE AutosyncTraceTests.[test a real cycle is refused to a login that may only trace]
+AS
+BEGIN
+    DECLARE @Error nvarchar(4000);
+
+    EXEC AutosyncTraceTests.TraceAsSupport @Rollback = 0, @Error = @Error OUTPUT;
+
+    EXEC tSQLt.AssertLike @ExpectedPattern = N'MC_traceautosync : paramètres invalides%@Rollback = 0 exécute un cycle réel%dbo.MC_runautosync%', @Actual = @Error;
+    EXEC tSQLt.AssertEmptyTable @TableName = N'dbo.MC_AutosyncRun';
+    EXEC tSQLt.AssertEmptyTable @TableName = N'dbo.MC_replicate_SpyProcedureLog';
 END;
 GO

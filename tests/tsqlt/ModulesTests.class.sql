@@ -2,18 +2,23 @@
 ModulesTests: MC_modules (DESIGN.md decision 5): dbo.MC_modules, dbo.MC_hasmodule,
 dbo.MC_moduleedition (CLR) and the curative dbo.MC_apply_param_MC_modules run by
 dbo.MC_setsysparams (docs/sysparams.md).
-Each test fakes Custom_SysParams and MC_SysParamAudit and spies on MC_print itself.
+SetUp fakes Custom_SysParams and MC_SysParamAudit and spies on MC_print before each test.
 */
 EXEC tSQLt.NewTestClass 'ModulesTests';
 GO
 
-CREATE PROCEDURE ModulesTests.[test MC_modules reads the stored number]
+CREATE PROCEDURE ModulesTests.SetUp
 AS
 BEGIN
     EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
     EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
     EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+END;
+GO
 
+CREATE PROCEDURE ModulesTests.[test MC_modules reads the stored number]
+AS
+BEGIN
     INSERT dbo.Custom_SysParams (Parm_Name, Parm_Value, Parm_Deleted) VALUES (N'MC_modules', N'3', NULL), (N'MC_modules', N'7', 1);
 
     DECLARE @Flags int = dbo.MC_modules();
@@ -25,10 +30,6 @@ GO
 CREATE PROCEDURE ModulesTests.[test MC_modules is NULL when absent or not an integer 0 to 7]
 AS
 BEGIN
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
-    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
-
     CREATE TABLE #Stored (Value nvarchar(max) NULL);
     -- The curative's rule on read too: TRY_CONVERT alone would read '', ' 3' and '+3' as numbers.
     INSERT #Stored (Value) VALUES (N'abc'), (N'9'), (N'-1'), (N''), (NULL), (N'3.5'), (N' 3'), (N'3 '), (N'+3'), (N'３');
@@ -61,10 +62,6 @@ GO
 CREATE PROCEDURE ModulesTests.[test MC_hasmodule is 1 only when every given bit is set]
 AS
 BEGIN
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
-    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
-
     INSERT dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'MC_modules', N'3');
 
     SELECT f.Flags, dbo.MC_hasmodule(f.Flags) AS Has
@@ -79,10 +76,6 @@ GO
 CREATE PROCEDURE ModulesTests.[test MC_hasmodule is 0 when MC_modules is absent]
 AS
 BEGIN
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
-    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
-
     DECLARE @Has bit = dbo.MC_hasmodule(1);
 
     EXEC tSQLt.AssertEquals @Expected = 0, @Actual = @Has;
@@ -92,10 +85,6 @@ GO
 CREATE PROCEDURE ModulesTests.[test MC_moduleedition names every edition]
 AS
 BEGIN
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
-    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
-
     SELECT f.Flags, dbo.MC_moduleedition(f.Flags) AS Edition
     INTO #Actual
     FROM (VALUES (0), (1), (2), (3), (4), (5), (6), (7), (8), (-1), (NULL)) AS f (Flags);
@@ -111,10 +100,6 @@ GO
 CREATE PROCEDURE ModulesTests.[test setting MC_modules to 9 fails and keeps the old value]
 AS
 BEGIN
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
-    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
-
     INSERT dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'MC_modules', N'3');
     DECLARE @Error nvarchar(max);
 
@@ -135,10 +120,6 @@ GO
 CREATE PROCEDURE ModulesTests.[test setting MC_modules refuses text, signs, spaces and empty values]
 AS
 BEGIN
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
-    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
-
     INSERT dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'MC_modules', N'1');
     CREATE TABLE #Values (Value nvarchar(max) NOT NULL);
     INSERT #Values (Value) VALUES (N'trois'), (N'-1'), (N'+3'), (N' 3'), (N'3 '), (N''), (N'8'), (N'3.0'), (N'３');
@@ -174,10 +155,6 @@ GO
 CREATE PROCEDURE ModulesTests.[test setting MC_modules to 6 keeps it and prints the edition]
 AS
 BEGIN
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
-    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
-
     INSERT dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'MC_modules', N'3');
 
     EXEC dbo.MC_setsysparams @name = N'MC_modules', @value = N'6';
@@ -193,10 +170,6 @@ GO
 CREATE PROCEDURE ModulesTests.[test MC_modules can be created and accepts leading zeros]
 AS
 BEGIN
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
-    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
-
     EXEC dbo.MC_setsysparams @name = N'MC_modules', @value = N'07';
 
     DECLARE @Flags int = dbo.MC_modules();
@@ -209,10 +182,6 @@ GO
 CREATE PROCEDURE ModulesTests.[test a tab SQL clause on a module follows MC_modules]
 AS
 BEGIN
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
-    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
-
     -- The clause docs/sysparams.md gives for a Service client tab.
     INSERT dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'MC_modules', N'1');
     DECLARE @ShownWithSales int = CASE WHEN dbo.MC_hasmodule(2) = 1 THEN 1 ELSE 0 END;

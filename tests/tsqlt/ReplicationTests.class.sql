@@ -7,21 +7,28 @@ unlike the CRM's, and names in the database-level extended property crmdb_test.g
 The tests insert their own F_COMPTET rows there; tSQLt rolls each test back, rows included
 (same instance). A second GesCom database for the two-integration test is the CRM test database
 itself, given an F_COMPTET of its own inside the test (rolled back too).
-Each test fakes dbo.Account, dbo.Custom_SysParams, dbo.MC_Integration and dbo.MC_ReplicationLog,
+SetUp fakes dbo.Account, dbo.Custom_SysParams, dbo.MC_Integration and dbo.MC_ReplicationLog,
 records integration 1 on the GesCom test database, and spies dbo.MC_print, so that the French
-messages can be read back. Every batch after the first creates one test (no SetUp or helper
-procedure: crmdb test's loader expects only tests), hence the repeated Arrange block.
+messages can be read back; it fails every test when the GesCom test database is missing. A test
+writes its GesCom rows with InGesCom.
 */
 EXEC tSQLt.NewTestClass 'ReplicationTests';
 GO
 
-CREATE PROCEDURE ReplicationTests.[test a column value is copied to the Account of the same CT_Num]
+-- The GesCom test database that crmdb test deploys and names (see the header); NULL without it.
+CREATE FUNCTION ReplicationTests.GesComDatabase ()
+RETURNS sysname
 AS
 BEGIN
-    -- Arrange: the GesCom test database (see the header), faked CRM tables, spied messages.
-    DECLARE @GesCom sysname =
-        (SELECT CONVERT(sysname, P.value) FROM sys.extended_properties AS P
-         WHERE P.class = 0 AND P.name = N'crmdb_test.gescom_database');
+    RETURN (SELECT CONVERT(sysname, P.value) FROM sys.extended_properties AS P
+            WHERE P.class = 0 AND P.name = N'crmdb_test.gescom_database');
+END;
+GO
+
+CREATE PROCEDURE ReplicationTests.SetUp
+AS
+BEGIN
+    DECLARE @GesCom sysname = ReplicationTests.GesComDatabase();
     IF DB_ID(@GesCom) IS NULL
         EXEC tSQLt.Fail N'No GesCom test database: run the tests with crmdb test, which deploys tests/fixtures/GesCom and names it in the extended property crmdb_test.gescom_database.';
     EXEC tSQLt.FakeTable @TableName = N'dbo.Account';
@@ -31,9 +38,24 @@ BEGIN
     EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
     INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase)
     VALUES (1, N'Intégration de test', N'', @GesCom);
-    DECLARE @Insert nvarchar(max);
-    SET @Insert = N'INSERT INTO ' + QUOTENAME(@GesCom) + N'.dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', ''PAY0001'', 10), (''CL0002'', ''PAY0002'', 10);';
-    EXEC sys.sp_executesql @Insert;
+END;
+GO
+
+-- Runs @Statement in the GesCom test database (through its own sp_executesql), where dbo.F_COMPTET
+-- is GesCom's; inside the test's transaction, so that tSQLt rolls it back.
+CREATE PROCEDURE ReplicationTests.InGesCom
+    @Statement nvarchar(max)
+AS
+BEGIN
+    DECLARE @Executor nvarchar(300) = QUOTENAME(ReplicationTests.GesComDatabase()) + N'.sys.sp_executesql';
+    EXEC @Executor @Statement;
+END;
+GO
+
+CREATE PROCEDURE ReplicationTests.[test a column value is copied to the Account of the same CT_Num]
+AS
+BEGIN
+    EXEC ReplicationTests.InGesCom N'INSERT INTO dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', ''PAY0001'', 10), (''CL0002'', ''PAY0002'', 10);';
     INSERT INTO dbo.Account (Acc_AccountId, acc_erp_account_id) VALUES (1, N'CL0001'), (2, N'CL0002'), (3, N'CL9999');
     INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numpayeur_repli', N'[CT_NumPayeur]');
 
@@ -51,24 +73,8 @@ GO
 CREATE PROCEDURE ReplicationTests.[test a scalar subquery with a token is replicated]
 AS
 BEGIN
-    -- Arrange: the GesCom test database (see the header), faked CRM tables, spied messages.
-    DECLARE @GesCom sysname =
-        (SELECT CONVERT(sysname, P.value) FROM sys.extended_properties AS P
-         WHERE P.class = 0 AND P.name = N'crmdb_test.gescom_database');
-    IF DB_ID(@GesCom) IS NULL
-        EXEC tSQLt.Fail N'No GesCom test database: run the tests with crmdb test, which deploys tests/fixtures/GesCom and names it in the extended property crmdb_test.gescom_database.';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Account';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_Integration';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationLog', @Identity = 1;
-    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
-    INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase)
-    VALUES (1, N'Intégration de test', N'', @GesCom);
-    DECLARE @Insert nvarchar(max);
-    SET @Insert = N'INSERT INTO ' + QUOTENAME(@GesCom) + N'.dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', NULL, 10);';
-    EXEC sys.sp_executesql @Insert;
-    DECLARE @Sql nvarchar(max) = N'INSERT INTO ' + QUOTENAME(@GesCom) + N'.dbo.F_COMPTETG (CT_Num, CG_Num) VALUES (''CL0001'', ''411100''), (''CL0001'', ''411000'');';
-    EXEC sys.sp_executesql @Sql;
+    EXEC ReplicationTests.InGesCom N'INSERT INTO dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', NULL, 10);';
+    EXEC ReplicationTests.InGesCom N'INSERT INTO dbo.F_COMPTETG (CT_Num, CG_Num) VALUES (''CL0001'', ''411100''), (''CL0001'', ''411000'');';
     INSERT INTO dbo.Account (Acc_AccountId, acc_erp_account_id) VALUES (1, N'CL0001');
     INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numprinc_repli', N'(SELECT TOP (1) T.CG_Num FROM #F_COMPTETG# AS T WHERE T.CT_Num = G.CT_Num ORDER BY T.CG_Num)');
 
@@ -82,32 +88,16 @@ GO
 CREATE PROCEDURE ReplicationTests.[test a function call deployed from a token-bearing template is replicated]
 AS
 BEGIN
-    -- Arrange: the GesCom test database (see the header), faked CRM tables, spied messages.
-    DECLARE @GesCom sysname =
-        (SELECT CONVERT(sysname, P.value) FROM sys.extended_properties AS P
-         WHERE P.class = 0 AND P.name = N'crmdb_test.gescom_database');
-    IF DB_ID(@GesCom) IS NULL
-        EXEC tSQLt.Fail N'No GesCom test database: run the tests with crmdb test, which deploys tests/fixtures/GesCom and names it in the extended property crmdb_test.gescom_database.';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Account';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_Integration';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationLog', @Identity = 1;
-    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
-    INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase)
-    VALUES (1, N'Intégration de test', N'', @GesCom);
-    DECLARE @Insert nvarchar(max);
     -- A template as crmdb run deploys it: #F_ tokens expanded for the integration.
     DECLARE @Template nvarchar(max) = dbo.MC_expandtokens(N'CREATE FUNCTION ReplicationTests.FCT_nbreglements (@CT_Num varchar(17))
 RETURNS int
 AS
 BEGIN
     RETURN (SELECT COUNT(*) FROM #F_REGLEMENTT# AS R WHERE R.CT_Num = @CT_Num);
-END;', N'', @GesCom);
+END;', N'', ReplicationTests.GesComDatabase());
     EXEC sys.sp_executesql @Template;
-    SET @Insert = N'INSERT INTO ' + QUOTENAME(@GesCom) + N'.dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', NULL, 10);';
-    EXEC sys.sp_executesql @Insert;
-    DECLARE @Sql nvarchar(max) = N'INSERT INTO ' + QUOTENAME(@GesCom) + N'.dbo.F_REGLEMENTT (CT_Num, N_Reglement, RT_Condition, RT_NbJour) VALUES (''CL0001'', 1, 0, 30), (''CL0001'', 2, 1, 60);';
-    EXEC sys.sp_executesql @Sql;
+    EXEC ReplicationTests.InGesCom N'INSERT INTO dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', NULL, 10);';
+    EXEC ReplicationTests.InGesCom N'INSERT INTO dbo.F_REGLEMENTT (CT_Num, N_Reglement, RT_Condition, RT_NbJour) VALUES (''CL0001'', 1, 0, 30), (''CL0001'', 2, 1, 60);';
     INSERT INTO dbo.Account (Acc_AccountId, acc_erp_account_id) VALUES (1, N'CL0001');
     INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_condpaiement_repli', N'ReplicationTests.FCT_nbreglements(CT_Num)');
 
@@ -121,22 +111,7 @@ GO
 CREATE PROCEDURE ReplicationTests.[test a parameter naming no Account column is reported in French and skipped while the others are applied]
 AS
 BEGIN
-    -- Arrange: the GesCom test database (see the header), faked CRM tables, spied messages.
-    DECLARE @GesCom sysname =
-        (SELECT CONVERT(sysname, P.value) FROM sys.extended_properties AS P
-         WHERE P.class = 0 AND P.name = N'crmdb_test.gescom_database');
-    IF DB_ID(@GesCom) IS NULL
-        EXEC tSQLt.Fail N'No GesCom test database: run the tests with crmdb test, which deploys tests/fixtures/GesCom and names it in the extended property crmdb_test.gescom_database.';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Account';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_Integration';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationLog', @Identity = 1;
-    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
-    INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase)
-    VALUES (1, N'Intégration de test', N'', @GesCom);
-    DECLARE @Insert nvarchar(max);
-    SET @Insert = N'INSERT INTO ' + QUOTENAME(@GesCom) + N'.dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', ''PAY0001'', 10);';
-    EXEC sys.sp_executesql @Insert;
+    EXEC ReplicationTests.InGesCom N'INSERT INTO dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', ''PAY0001'', 10);';
     INSERT INTO dbo.Account (Acc_AccountId, acc_erp_account_id) VALUES (1, N'CL0001');
     INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_inconnu_repli', N'[CT_NumPayeur]');
     INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numpayeur_repli', N'[CT_NumPayeur]');
@@ -156,22 +131,7 @@ GO
 CREATE PROCEDURE ReplicationTests.[test an expression that does not compile on F_COMPTET is reported and skipped]
 AS
 BEGIN
-    -- Arrange: the GesCom test database (see the header), faked CRM tables, spied messages.
-    DECLARE @GesCom sysname =
-        (SELECT CONVERT(sysname, P.value) FROM sys.extended_properties AS P
-         WHERE P.class = 0 AND P.name = N'crmdb_test.gescom_database');
-    IF DB_ID(@GesCom) IS NULL
-        EXEC tSQLt.Fail N'No GesCom test database: run the tests with crmdb test, which deploys tests/fixtures/GesCom and names it in the extended property crmdb_test.gescom_database.';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Account';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_Integration';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationLog', @Identity = 1;
-    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
-    INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase)
-    VALUES (1, N'Intégration de test', N'', @GesCom);
-    DECLARE @Insert nvarchar(max);
-    SET @Insert = N'INSERT INTO ' + QUOTENAME(@GesCom) + N'.dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', ''PAY0001'', 10);';
-    EXEC sys.sp_executesql @Insert;
+    EXEC ReplicationTests.InGesCom N'INSERT INTO dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', ''PAY0001'', 10);';
     INSERT INTO dbo.Account (Acc_AccountId, acc_erp_account_id) VALUES (1, N'CL0001');
     INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numprinc_repli', N'[CT_ColonneInconnue]');
     INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numpayeur_repli', N'[CT_NumPayeur]');
@@ -191,22 +151,7 @@ GO
 CREATE PROCEDURE ReplicationTests.[test an expression that would end the statement is refused and nothing else runs]
 AS
 BEGIN
-    -- Arrange: the GesCom test database (see the header), faked CRM tables, spied messages.
-    DECLARE @GesCom sysname =
-        (SELECT CONVERT(sysname, P.value) FROM sys.extended_properties AS P
-         WHERE P.class = 0 AND P.name = N'crmdb_test.gescom_database');
-    IF DB_ID(@GesCom) IS NULL
-        EXEC tSQLt.Fail N'No GesCom test database: run the tests with crmdb test, which deploys tests/fixtures/GesCom and names it in the extended property crmdb_test.gescom_database.';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Account';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_Integration';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationLog', @Identity = 1;
-    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
-    INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase)
-    VALUES (1, N'Intégration de test', N'', @GesCom);
-    DECLARE @Insert nvarchar(max);
-    SET @Insert = N'INSERT INTO ' + QUOTENAME(@GesCom) + N'.dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', ''PAY0001'', 10);';
-    EXEC sys.sp_executesql @Insert;
+    EXEC ReplicationTests.InGesCom N'INSERT INTO dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', ''PAY0001'', 10);';
     INSERT INTO dbo.Account (Acc_AccountId, acc_erp_account_id) VALUES (1, N'CL0001'), (2, N'CL0002');
     INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numprinc_repli', N'CT_Num)) AS v FROM dbo.Account AS X DELETE FROM dbo.Account SELECT ((1');
 
@@ -223,22 +168,7 @@ GO
 CREATE PROCEDURE ReplicationTests.[test only tiers changed since the token are read and older ones stay untouched]
 AS
 BEGIN
-    -- Arrange: the GesCom test database (see the header), faked CRM tables, spied messages.
-    DECLARE @GesCom sysname =
-        (SELECT CONVERT(sysname, P.value) FROM sys.extended_properties AS P
-         WHERE P.class = 0 AND P.name = N'crmdb_test.gescom_database');
-    IF DB_ID(@GesCom) IS NULL
-        EXEC tSQLt.Fail N'No GesCom test database: run the tests with crmdb test, which deploys tests/fixtures/GesCom and names it in the extended property crmdb_test.gescom_database.';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Account';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_Integration';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationLog', @Identity = 1;
-    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
-    INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase)
-    VALUES (1, N'Intégration de test', N'', @GesCom);
-    DECLARE @Insert nvarchar(max);
-    SET @Insert = N'INSERT INTO ' + QUOTENAME(@GesCom) + N'.dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', ''NOUVEAU1'', 5), (''CL0002'', ''NOUVEAU2'', 8), (''CL0003'', ''NOUVEAU3'', 9);';
-    EXEC sys.sp_executesql @Insert;
+    EXEC ReplicationTests.InGesCom N'INSERT INTO dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', ''NOUVEAU1'', 5), (''CL0002'', ''NOUVEAU2'', 8), (''CL0003'', ''NOUVEAU3'', 9);';
     INSERT INTO dbo.Account (Acc_AccountId, acc_erp_account_id, acc_numpayeur_repli)
     VALUES (1, N'CL0001', N'ANCIEN1'), (2, N'CL0002', N'ANCIEN2'), (3, N'CL0003', N'ANCIEN3');
     INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numpayeur_repli', N'[CT_NumPayeur]');
@@ -255,22 +185,7 @@ GO
 CREATE PROCEDURE ReplicationTests.[test an Account whose values are already those of GesCom is not written]
 AS
 BEGIN
-    -- Arrange: the GesCom test database (see the header), faked CRM tables, spied messages.
-    DECLARE @GesCom sysname =
-        (SELECT CONVERT(sysname, P.value) FROM sys.extended_properties AS P
-         WHERE P.class = 0 AND P.name = N'crmdb_test.gescom_database');
-    IF DB_ID(@GesCom) IS NULL
-        EXEC tSQLt.Fail N'No GesCom test database: run the tests with crmdb test, which deploys tests/fixtures/GesCom and names it in the extended property crmdb_test.gescom_database.';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Account';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_Integration';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationLog', @Identity = 1;
-    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
-    INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase)
-    VALUES (1, N'Intégration de test', N'', @GesCom);
-    DECLARE @Insert nvarchar(max);
-    SET @Insert = N'INSERT INTO ' + QUOTENAME(@GesCom) + N'.dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', ''PAY0001'', 10), (''CL0002'', ''PAY0002'', 10);';
-    EXEC sys.sp_executesql @Insert;
+    EXEC ReplicationTests.InGesCom N'INSERT INTO dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', ''PAY0001'', 10), (''CL0002'', ''PAY0002'', 10);';
     INSERT INTO dbo.Account (Acc_AccountId, acc_erp_account_id, acc_numpayeur_repli)
     VALUES (1, N'CL0001', N'PAY0001'), (2, N'CL0002', N'AUTRE');
     INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numpayeur_repli', N'[CT_NumPayeur]');
@@ -293,22 +208,7 @@ GO
 CREATE PROCEDURE ReplicationTests.[test NULLs are replicated and compared like values]
 AS
 BEGIN
-    -- Arrange: the GesCom test database (see the header), faked CRM tables, spied messages.
-    DECLARE @GesCom sysname =
-        (SELECT CONVERT(sysname, P.value) FROM sys.extended_properties AS P
-         WHERE P.class = 0 AND P.name = N'crmdb_test.gescom_database');
-    IF DB_ID(@GesCom) IS NULL
-        EXEC tSQLt.Fail N'No GesCom test database: run the tests with crmdb test, which deploys tests/fixtures/GesCom and names it in the extended property crmdb_test.gescom_database.';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Account';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_Integration';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationLog', @Identity = 1;
-    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
-    INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase)
-    VALUES (1, N'Intégration de test', N'', @GesCom);
-    DECLARE @Insert nvarchar(max);
-    SET @Insert = N'INSERT INTO ' + QUOTENAME(@GesCom) + N'.dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', NULL, 10), (''CL0002'', NULL, 10), (''CL0003'', ''PAY0003'', 10);';
-    EXEC sys.sp_executesql @Insert;
+    EXEC ReplicationTests.InGesCom N'INSERT INTO dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', NULL, 10), (''CL0002'', NULL, 10), (''CL0003'', ''PAY0003'', 10);';
     INSERT INTO dbo.Account (Acc_AccountId, acc_erp_account_id, acc_numpayeur_repli)
     VALUES (1, N'CL0001', N'EFFACE'), (2, N'CL0002', NULL), (3, N'CL0003', NULL);
     INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numpayeur_repli', N'[CT_NumPayeur]');
@@ -328,22 +228,7 @@ GO
 CREATE PROCEDURE ReplicationTests.[test a change of case in GesCom is replicated despite the case-insensitive CRM]
 AS
 BEGIN
-    -- Arrange: the GesCom test database (see the header), faked CRM tables, spied messages.
-    DECLARE @GesCom sysname =
-        (SELECT CONVERT(sysname, P.value) FROM sys.extended_properties AS P
-         WHERE P.class = 0 AND P.name = N'crmdb_test.gescom_database');
-    IF DB_ID(@GesCom) IS NULL
-        EXEC tSQLt.Fail N'No GesCom test database: run the tests with crmdb test, which deploys tests/fixtures/GesCom and names it in the extended property crmdb_test.gescom_database.';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Account';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_Integration';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationLog', @Identity = 1;
-    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
-    INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase)
-    VALUES (1, N'Intégration de test', N'', @GesCom);
-    DECLARE @Insert nvarchar(max);
-    SET @Insert = N'INSERT INTO ' + QUOTENAME(@GesCom) + N'.dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', ''Pay0001'', 10);';
-    EXEC sys.sp_executesql @Insert;
+    EXEC ReplicationTests.InGesCom N'INSERT INTO dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', ''Pay0001'', 10);';
     INSERT INTO dbo.Account (Acc_AccountId, acc_erp_account_id, acc_numpayeur_repli) VALUES (1, N'CL0001', N'PAY0001');
     INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numpayeur_repli', N'[CT_NumPayeur]');
 
@@ -358,20 +243,6 @@ GO
 CREATE PROCEDURE ReplicationTests.[test two integrations each read their own GesCom database]
 AS
 BEGIN
-    -- Arrange: the GesCom test database (see the header), faked CRM tables, spied messages.
-    DECLARE @GesCom sysname =
-        (SELECT CONVERT(sysname, P.value) FROM sys.extended_properties AS P
-         WHERE P.class = 0 AND P.name = N'crmdb_test.gescom_database');
-    IF DB_ID(@GesCom) IS NULL
-        EXEC tSQLt.Fail N'No GesCom test database: run the tests with crmdb test, which deploys tests/fixtures/GesCom and names it in the extended property crmdb_test.gescom_database.';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Account';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_Integration';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationLog', @Identity = 1;
-    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
-    INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase)
-    VALUES (1, N'Intégration de test', N'', @GesCom);
-    DECLARE @Insert nvarchar(max);
     -- The second GesCom database: the CRM test database itself, with an F_COMPTET of its own.
     CREATE TABLE dbo.F_COMPTET
     (
@@ -381,12 +252,10 @@ BEGIN
         CT_Intitule varchar(35) NULL,
         cbReplication int NULL
     );
-    DECLARE @Crm sysname = DB_NAME();
-    INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase) VALUES (2, N'Deuxième société', N'', @Crm);
-    SET @Insert = N'INSERT INTO ' + QUOTENAME(@GesCom) + N'.dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', ''SOC1'', 10);';
-    EXEC sys.sp_executesql @Insert;
-    SET @Insert = N'INSERT INTO ' + QUOTENAME(@Crm) + N'.dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0002'', ''SOC2'', 10);';
-    EXEC sys.sp_executesql @Insert;
+    INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase) VALUES (2, N'Deuxième société', N'', DB_NAME());
+    EXEC ReplicationTests.InGesCom N'INSERT INTO dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', ''SOC1'', 10);';
+    -- Through sp_executesql: the table did not exist when this procedure was compiled.
+    EXEC sys.sp_executesql N'INSERT INTO dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0002'', ''SOC2'', 10);';
     INSERT INTO dbo.Account (Acc_AccountId, acc_erp_account_id) VALUES (1, N'CL0001'), (2, N'CL0002');
     INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numpayeur_repli', N'[CT_NumPayeur]');
 
@@ -410,22 +279,7 @@ GO
 CREATE PROCEDURE ReplicationTests.[test the new token is the highest cbReplication read and the run is logged]
 AS
 BEGIN
-    -- Arrange: the GesCom test database (see the header), faked CRM tables, spied messages.
-    DECLARE @GesCom sysname =
-        (SELECT CONVERT(sysname, P.value) FROM sys.extended_properties AS P
-         WHERE P.class = 0 AND P.name = N'crmdb_test.gescom_database');
-    IF DB_ID(@GesCom) IS NULL
-        EXEC tSQLt.Fail N'No GesCom test database: run the tests with crmdb test, which deploys tests/fixtures/GesCom and names it in the extended property crmdb_test.gescom_database.';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Account';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_Integration';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationLog', @Identity = 1;
-    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
-    INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase)
-    VALUES (1, N'Intégration de test', N'', @GesCom);
-    DECLARE @Insert nvarchar(max);
-    SET @Insert = N'INSERT INTO ' + QUOTENAME(@GesCom) + N'.dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', ''PAY0001'', 3), (''CL0002'', ''PAY0002'', 12), (''CL0003'', ''PAY0003'', 7);';
-    EXEC sys.sp_executesql @Insert;
+    EXEC ReplicationTests.InGesCom N'INSERT INTO dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', ''PAY0001'', 3), (''CL0002'', ''PAY0002'', 12), (''CL0003'', ''PAY0003'', 7);';
     INSERT INTO dbo.Account (Acc_AccountId, acc_erp_account_id) VALUES (1, N'CL0001'), (2, N'CL0002'), (3, N'CL0003');
     INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numpayeur_repli', N'[CT_NumPayeur]');
     INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_absente_repli', N'[CT_NumPayeur]');
@@ -449,22 +303,7 @@ GO
 CREATE PROCEDURE ReplicationTests.[test without a tiers changed since the token the token stays]
 AS
 BEGIN
-    -- Arrange: the GesCom test database (see the header), faked CRM tables, spied messages.
-    DECLARE @GesCom sysname =
-        (SELECT CONVERT(sysname, P.value) FROM sys.extended_properties AS P
-         WHERE P.class = 0 AND P.name = N'crmdb_test.gescom_database');
-    IF DB_ID(@GesCom) IS NULL
-        EXEC tSQLt.Fail N'No GesCom test database: run the tests with crmdb test, which deploys tests/fixtures/GesCom and names it in the extended property crmdb_test.gescom_database.';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Account';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_Integration';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationLog', @Identity = 1;
-    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
-    INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase)
-    VALUES (1, N'Intégration de test', N'', @GesCom);
-    DECLARE @Insert nvarchar(max);
-    SET @Insert = N'INSERT INTO ' + QUOTENAME(@GesCom) + N'.dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', ''PAY0001'', 3);';
-    EXEC sys.sp_executesql @Insert;
+    EXEC ReplicationTests.InGesCom N'INSERT INTO dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', ''PAY0001'', 3);';
     INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numpayeur_repli', N'[CT_NumPayeur]');
 
     DECLARE @Token int;
@@ -477,22 +316,7 @@ GO
 CREATE PROCEDURE ReplicationTests.[test without any declared field the watermark still advances]
 AS
 BEGIN
-    -- Arrange: the GesCom test database (see the header), faked CRM tables, spied messages.
-    DECLARE @GesCom sysname =
-        (SELECT CONVERT(sysname, P.value) FROM sys.extended_properties AS P
-         WHERE P.class = 0 AND P.name = N'crmdb_test.gescom_database');
-    IF DB_ID(@GesCom) IS NULL
-        EXEC tSQLt.Fail N'No GesCom test database: run the tests with crmdb test, which deploys tests/fixtures/GesCom and names it in the extended property crmdb_test.gescom_database.';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Account';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_Integration';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationLog', @Identity = 1;
-    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
-    INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase)
-    VALUES (1, N'Intégration de test', N'', @GesCom);
-    DECLARE @Insert nvarchar(max);
-    SET @Insert = N'INSERT INTO ' + QUOTENAME(@GesCom) + N'.dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', NULL, 21);';
-    EXEC sys.sp_executesql @Insert;
+    EXEC ReplicationTests.InGesCom N'INSERT INTO dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', NULL, 21);';
     INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value, Parm_Deleted) VALUES (N'REPLI_acc_numpayeur_repli', N'[CT_NumPayeur]', 1);
 
     DECLARE @Token int, @Rows int;
@@ -508,19 +332,6 @@ GO
 CREATE PROCEDURE ReplicationTests.[test names that only look like the pattern through LIKE wildcards are not read]
 AS
 BEGIN
-    -- Arrange: the GesCom test database (see the header), faked CRM tables, spied messages.
-    DECLARE @GesCom sysname =
-        (SELECT CONVERT(sysname, P.value) FROM sys.extended_properties AS P
-         WHERE P.class = 0 AND P.name = N'crmdb_test.gescom_database');
-    IF DB_ID(@GesCom) IS NULL
-        EXEC tSQLt.Fail N'No GesCom test database: run the tests with crmdb test, which deploys tests/fixtures/GesCom and names it in the extended property crmdb_test.gescom_database.';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Account';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_Integration';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationLog', @Identity = 1;
-    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
-    INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase)
-    VALUES (1, N'Intégration de test', N'', @GesCom);
     INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLIXaccXnumpayeurXrepli', N'[CT_NumPayeur]');
     INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_num payeur_repli', N'[CT_NumPayeur]');
 
@@ -538,24 +349,11 @@ GO
 CREATE PROCEDURE ReplicationTests.[test with Trace the expanded statement is printed]
 AS
 BEGIN
-    -- Arrange: the GesCom test database (see the header), faked CRM tables, spied messages.
-    DECLARE @GesCom sysname =
-        (SELECT CONVERT(sysname, P.value) FROM sys.extended_properties AS P
-         WHERE P.class = 0 AND P.name = N'crmdb_test.gescom_database');
-    IF DB_ID(@GesCom) IS NULL
-        EXEC tSQLt.Fail N'No GesCom test database: run the tests with crmdb test, which deploys tests/fixtures/GesCom and names it in the extended property crmdb_test.gescom_database.';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Account';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_Integration';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationLog', @Identity = 1;
-    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
-    INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase)
-    VALUES (1, N'Intégration de test', N'', @GesCom);
     INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numprinc_repli', N'(SELECT TOP (1) T.CG_Num FROM #F_COMPTETG# AS T WHERE T.CT_Num = G.CT_Num)');
 
     EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = 0, @Trace = 1;
 
-    DECLARE @Expanded nvarchar(300) = QUOTENAME(@GesCom) + N'.dbo.F_COMPTETG AS T';
+    DECLARE @Expanded nvarchar(300) = QUOTENAME(ReplicationTests.GesComDatabase()) + N'.dbo.F_COMPTETG AS T';
     IF NOT EXISTS (SELECT 1 FROM dbo.MC_print_SpyProcedureLog AS L
                    WHERE L.Message LIKE N'Requête exécutée (sp[_]executesql, @token = 0)%'
                      AND CHARINDEX(@Expanded, L.Message) > 0
@@ -567,21 +365,29 @@ GO
 CREATE PROCEDURE ReplicationTests.[test an unknown integration is refused naming the parameter]
 AS
 BEGIN
-    -- Arrange: the GesCom test database (see the header), faked CRM tables, spied messages.
-    DECLARE @GesCom sysname =
-        (SELECT CONVERT(sysname, P.value) FROM sys.extended_properties AS P
-         WHERE P.class = 0 AND P.name = N'crmdb_test.gescom_database');
-    IF DB_ID(@GesCom) IS NULL
-        EXEC tSQLt.Fail N'No GesCom test database: run the tests with crmdb test, which deploys tests/fixtures/GesCom and names it in the extended property crmdb_test.gescom_database.';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Account';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_Integration';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationLog', @Identity = 1;
-    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
-    INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase)
-    VALUES (1, N'Intégration de test', N'', @GesCom);
     EXEC tSQLt.ExpectException @ExpectedMessagePattern = N'%@ErpIntegrationID vaut 99%aucune intégration%';
 
     EXEC dbo.MC_replicate @ErpIntegrationID = 99, @tokenAccount = 0;
+END;
+GO
+
+CREATE PROCEDURE ReplicationTests.[test a missing integration is refused in French naming the parameter]
+AS
+BEGIN
+    EXEC tSQLt.ExpectException @ExpectedMessagePattern = N'%@ErpIntegrationID est obligatoire%', @ExpectedErrorNumber = 50000;
+
+    EXEC dbo.MC_replicate @tokenAccount = 0;
+END;
+GO
+
+CREATE PROCEDURE ReplicationTests.[test Help prints the usage and needs no other parameter]
+AS
+BEGIN
+    EXEC dbo.MC_replicate @Help = 1;
+
+    IF NOT EXISTS (SELECT 1 FROM dbo.MC_print_SpyProcedureLog AS L
+                   WHERE L.Message LIKE N'dbo.MC[_]replicate 1.0.0 : réplication des champs GesCom%@ErpIntegrationID%')
+        EXEC tSQLt.Fail N'MC_replicate @Help = 1 did not print its usage.';
+    EXEC tSQLt.AssertEmptyTable @TableName = N'dbo.MC_ReplicationLog';
 END;
 GO

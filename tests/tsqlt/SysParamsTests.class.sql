@@ -6,19 +6,54 @@ transaction: MC_setsysparams works on a savepoint there. Test curative procedure
 RAISERROR, which leaves the transaction committable (an error that dooms it would end the test
 itself); the engine tests in tests/CrmDb.Tests/SysParams cover calls without a transaction and
 failures that doom it.
-Each test fakes Custom_SysParams and MC_SysParamAudit and spies on MC_print itself, and creates
-the curative procedures it needs (tSQLt rolls them back).
+SetUp fakes Custom_SysParams and MC_SysParamAudit and spies on MC_print before each test; a test
+creates the curative procedures it needs with CreateCurative (tSQLt rolls them back), and reads
+the error of a refused call with SetCatchingError.
 */
 EXEC tSQLt.NewTestClass 'SysParamsTests';
 GO
 
-CREATE PROCEDURE SysParamsTests.[test inserts a live row when the parameter does not exist]
+CREATE PROCEDURE SysParamsTests.SetUp
 AS
 BEGIN
     EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
     EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
     EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+END;
+GO
 
+-- Creates the curative procedure dbo.<@Name> declaring <@Parameters>, whose body is <@Body>.
+CREATE PROCEDURE SysParamsTests.CreateCurative
+    @Name       sysname       = N'MC_apply_param_cleanurl',
+    @Parameters nvarchar(max) = N'@value nvarchar(max)',
+    @Body       nvarchar(max) = N'RETURN 0;'
+AS
+BEGIN
+    DECLARE @Create nvarchar(max) = CONCAT(N'CREATE PROCEDURE dbo.', QUOTENAME(@Name), N' ', @Parameters, N' AS BEGIN ', @Body, N' END;');
+    EXEC sys.sp_executesql @Create;
+END;
+GO
+
+-- Calls dbo.MC_setsysparams and returns the message of the error it raised (NULL: none).
+CREATE PROCEDURE SysParamsTests.SetCatchingError
+    @name  nvarchar(max),
+    @value nvarchar(max),
+    @Error nvarchar(max) OUTPUT
+AS
+BEGIN
+    SET @Error = NULL;
+    BEGIN TRY
+        EXEC dbo.MC_setsysparams @name = @name, @value = @value;
+    END TRY
+    BEGIN CATCH
+        SET @Error = ERROR_MESSAGE();
+    END CATCH;
+END;
+GO
+
+CREATE PROCEDURE SysParamsTests.[test inserts a live row when the parameter does not exist]
+AS
+BEGIN
     EXEC dbo.MC_setsysparams @name = N'cleanUrl', @value = N'Y';
 
     SELECT Parm_Name, Parm_Value, Parm_Deleted INTO #Actual FROM dbo.Custom_SysParams;
@@ -31,10 +66,6 @@ GO
 CREATE PROCEDURE SysParamsTests.[test a new row gets its creation and update dates]
 AS
 BEGIN
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
-    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
-
     DECLARE @Before datetime = DATEADD(SECOND, -1, GETDATE());
 
     EXEC dbo.MC_setsysparams @name = N'cleanUrl', @value = N'Y';
@@ -48,10 +79,6 @@ GO
 CREATE PROCEDURE SysParamsTests.[test updates the live row only and leaves deleted rows and other parameters alone]
 AS
 BEGIN
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
-    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
-
     INSERT dbo.Custom_SysParams (Parm_ParmId, Parm_Name, Parm_Value, Parm_Deleted, Parm_CreatedBy, Parm_UpdatedDate)
     VALUES (1, N'cleanUrl', N'N', NULL, 4, '20200101'),
            (2, N'cleanUrl', N'old', 1, 4, '20190101'),
@@ -73,10 +100,6 @@ GO
 CREATE PROCEDURE SysParamsTests.[test matches the row by name as the column's collation does]
 AS
 BEGIN
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
-    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
-
     -- Custom_SysParams compares with its own collation (French_CI_AS here): CLEANURL is cleanUrl.
     INSERT dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'cleanUrl', N'N');
 
@@ -92,10 +115,6 @@ GO
 CREATE PROCEDURE SysParamsTests.[test a change of case only is a change]
 AS
 BEGIN
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
-    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
-
     INSERT dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'cleanUrl', N'y');
 
     EXEC dbo.MC_setsysparams @name = N'cleanUrl', @value = N'Y';
@@ -110,12 +129,8 @@ GO
 CREATE PROCEDURE SysParamsTests.[test an unchanged value leaves the row alone and still runs the curative]
 AS
 BEGIN
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
-    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
-
     INSERT dbo.Custom_SysParams (Parm_Name, Parm_Value, Parm_UpdatedDate) VALUES (N'cleanUrl', N'Y', '20200101');
-    EXEC sys.sp_executesql N'CREATE PROCEDURE dbo.[MC_apply_param_cleanurl] @value nvarchar(max) AS BEGIN RETURN 0; END;';
+    EXEC SysParamsTests.CreateCurative;
     EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_apply_param_cleanurl';
 
     EXEC dbo.MC_setsysparams @name = N'cleanUrl', @value = N'Y';
@@ -133,12 +148,8 @@ GO
 CREATE PROCEDURE SysParamsTests.[test runs the curative procedure whatever the case of its name]
 AS
 BEGIN
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
-    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
-
     -- The guide's example: cleanUrl runs MC_apply_param_cleanurl.
-    EXEC sys.sp_executesql N'CREATE PROCEDURE dbo.[MC_apply_param_cleanurl] @value nvarchar(max) AS BEGIN RETURN 0; END;';
+    EXEC SysParamsTests.CreateCurative;
     EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_apply_param_cleanurl';
 
     EXEC dbo.MC_setsysparams 'cleanUrl', 'Y';
@@ -153,11 +164,7 @@ GO
 CREATE PROCEDURE SysParamsTests.[test an upper-case curative name is found from a lower-case parameter name]
 AS
 BEGIN
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
-    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
-
-    EXEC sys.sp_executesql N'CREATE PROCEDURE dbo.[MC_APPLY_PARAM_CLEANURL] @value nvarchar(max) AS BEGIN RETURN 0; END;';
+    EXEC SysParamsTests.CreateCurative @Name = N'MC_APPLY_PARAM_CLEANURL';
     EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_APPLY_PARAM_CLEANURL';
 
     EXEC dbo.MC_setsysparams @name = N'cleanurl', @value = N'Y';
@@ -170,13 +177,9 @@ GO
 CREATE PROCEDURE SysParamsTests.[test a procedure whose name only looks like the curative is not run]
 AS
 BEGIN
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
-    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
-
     -- Accents and width are not ignored: neither is cleanUrl's curative.
-    EXEC sys.sp_executesql N'CREATE PROCEDURE dbo.[MC_apply_param_cléanUrl] @value nvarchar(max) AS BEGIN RAISERROR(N''accent ignoré à tort'', 16, 1); END;';
-    EXEC sys.sp_executesql N'CREATE PROCEDURE dbo.[MC_apply_param_ｃleanUrl] @value nvarchar(max) AS BEGIN RAISERROR(N''largeur ignorée à tort'', 16, 1); END;';
+    EXEC SysParamsTests.CreateCurative @Name = N'MC_apply_param_cléanUrl', @Body = N'RAISERROR(N''accent ignoré à tort'', 16, 1);';
+    EXEC SysParamsTests.CreateCurative @Name = N'MC_apply_param_ｃleanUrl', @Body = N'RAISERROR(N''largeur ignorée à tort'', 16, 1);';
     EXEC tSQLt.ExpectNoException;
 
     EXEC dbo.MC_setsysparams @name = N'cleanUrl', @value = N'Y';
@@ -186,10 +189,6 @@ GO
 CREATE PROCEDURE SysParamsTests.[test without a curative procedure it says so and keeps the value]
 AS
 BEGIN
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
-    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
-
     EXEC dbo.MC_setsysparams @name = N'cleanUrl', @value = N'Y';
 
     DECLARE @Printed int = (SELECT COUNT(*) FROM dbo.MC_print_SpyProcedureLog
@@ -203,13 +202,9 @@ GO
 CREATE PROCEDURE SysParamsTests.[test passes only the parameters the curative declares, by their declared names]
 AS
 BEGIN
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
-    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
-
     INSERT dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'cleanUrl', N'N');
     -- Declared in another order and case, without @value.
-    EXEC sys.sp_executesql N'CREATE PROCEDURE dbo.[MC_apply_param_cleanurl] @Previous_Value nvarchar(max), @NAME nvarchar(100) AS BEGIN RETURN 0; END;';
+    EXEC SysParamsTests.CreateCurative @Parameters = N'@Previous_Value nvarchar(max), @NAME nvarchar(100)';
     EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_apply_param_cleanurl';
 
     EXEC dbo.MC_setsysparams @name = N'cleanUrl', @value = N'Y';
@@ -227,11 +222,7 @@ GO
 CREATE PROCEDURE SysParamsTests.[test previous value is NULL when the parameter did not exist]
 AS
 BEGIN
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
-    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
-
-    EXEC sys.sp_executesql N'CREATE PROCEDURE dbo.[MC_apply_param_cleanurl] @name nvarchar(100), @value nvarchar(max), @previous_value nvarchar(max) AS BEGIN RETURN 0; END;';
+    EXEC SysParamsTests.CreateCurative @Parameters = N'@name nvarchar(100), @value nvarchar(max), @previous_value nvarchar(max)';
     EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_apply_param_cleanurl';
 
     EXEC dbo.MC_setsysparams @name = N'cleanUrl', @value = N'Y';
@@ -246,20 +237,12 @@ GO
 CREATE PROCEDURE SysParamsTests.[test a failing curative keeps nothing and its error names it and repeats its message]
 AS
 BEGIN
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
-    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
-
     INSERT dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'cleanUrl', N'N');
-    EXEC sys.sp_executesql N'CREATE PROCEDURE dbo.[MC_apply_param_cleanurl] @value nvarchar(max) AS BEGIN UPDATE dbo.Custom_SysParams SET Parm_Value = N''touched by the curative''; RAISERROR(N''URL propres impossibles : IIS absent'', 16, 1); END;';
+    EXEC SysParamsTests.CreateCurative
+        @Body = N'UPDATE dbo.Custom_SysParams SET Parm_Value = N''touched by the curative''; RAISERROR(N''URL propres impossibles : IIS absent'', 16, 1);';
     DECLARE @Error nvarchar(max);
 
-    BEGIN TRY
-        EXEC dbo.MC_setsysparams @name = N'cleanUrl', @value = N'Y';
-    END TRY
-    BEGIN CATCH
-        SET @Error = ERROR_MESSAGE();
-    END CATCH;
+    EXEC SysParamsTests.SetCatchingError @name = N'cleanUrl', @value = N'Y', @Error = @Error OUTPUT;
 
     EXEC tSQLt.AssertLike @ExpectedPattern = N'Échec de la procédure curative dbo.MC_apply_param_cleanurl pour cleanUrl : URL propres impossibles : IIS absent%',
         @Actual = @Error;
@@ -274,19 +257,10 @@ GO
 CREATE PROCEDURE SysParamsTests.[test a curative returning a non-zero code counts as a failure]
 AS
 BEGIN
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
-    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
-
-    EXEC sys.sp_executesql N'CREATE PROCEDURE dbo.[MC_apply_param_cleanurl] @value nvarchar(max) AS BEGIN RETURN 5; END;';
+    EXEC SysParamsTests.CreateCurative @Body = N'RETURN 5;';
     DECLARE @Error nvarchar(max);
 
-    BEGIN TRY
-        EXEC dbo.MC_setsysparams @name = N'cleanUrl', @value = N'Y';
-    END TRY
-    BEGIN CATCH
-        SET @Error = ERROR_MESSAGE();
-    END CATCH;
+    EXEC SysParamsTests.SetCatchingError @name = N'cleanUrl', @value = N'Y', @Error = @Error OUTPUT;
 
     EXEC tSQLt.AssertLike @ExpectedPattern = N'%dbo.MC_apply_param_cleanurl%renvoyé le code 5%', @Actual = @Error;
     EXEC tSQLt.AssertEmptyTable @TableName = N'dbo.Custom_SysParams';
@@ -296,27 +270,21 @@ GO
 CREATE PROCEDURE SysParamsTests.[test refuses hostile names and writes nothing]
 AS
 BEGIN
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
-    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
-
     CREATE TABLE #Names (Name nvarchar(max) NULL);
     INSERT #Names (Name)
     VALUES (NULL), (N''), (N' '), (N'x];DROP TABLE Account--'), (N'clean Url'), (N'cleanUrl '),
            (N'a''b'), (N'paramètre'), (N'ｃleanUrl'), (REPLICATE(N'x', 101)), (N'a' + NCHAR(9) + N'b');
     CREATE TABLE #Refused (Name nvarchar(max) NULL, Error nvarchar(max) NULL);
     DECLARE @Candidate nvarchar(max);
+    DECLARE @Error nvarchar(max);
     DECLARE names CURSOR LOCAL FAST_FORWARD FOR SELECT Name FROM #Names;
     OPEN names;
     FETCH NEXT FROM names INTO @Candidate;
     WHILE @@FETCH_STATUS = 0
     BEGIN
-        BEGIN TRY
-            EXEC dbo.MC_setsysparams @name = @Candidate, @value = N'1';
-        END TRY
-        BEGIN CATCH
-            INSERT #Refused (Name, Error) VALUES (@Candidate, ERROR_MESSAGE());
-        END CATCH;
+        EXEC SysParamsTests.SetCatchingError @name = @Candidate, @value = N'1', @Error = @Error OUTPUT;
+        IF @Error IS NOT NULL
+            INSERT #Refused (Name, Error) VALUES (@Candidate, @Error);
         FETCH NEXT FROM names INTO @Candidate;
     END;
     CLOSE names;
@@ -333,10 +301,6 @@ GO
 CREATE PROCEDURE SysParamsTests.[test reports every parameter problem at once]
 AS
 BEGIN
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
-    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
-
     EXEC tSQLt.ExpectException @ExpectedMessagePattern = N'MC_setsysparams : rien n''a été écrit.%Paramètre @name : obligatoire.%Paramètre @value : obligatoire%EXEC dbo.MC_setsysparams @Help = 1;';
 
     EXEC dbo.MC_setsysparams @name = NULL, @value = NULL;
@@ -346,10 +310,6 @@ GO
 CREATE PROCEDURE SysParamsTests.[test Help prints the usage and writes nothing]
 AS
 BEGIN
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
-    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
-
     EXEC dbo.MC_setsysparams @Help = 1;
 
     DECLARE @Usage int = (SELECT COUNT(*) FROM dbo.MC_print_SpyProcedureLog WHERE Message LIKE N'MC_setsysparams %@previous_value%MC_SysParamAudit%');
@@ -362,19 +322,10 @@ GO
 CREATE PROCEDURE SysParamsTests.[test several live rows with one name are refused and left as they are]
 AS
 BEGIN
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
-    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
-
     INSERT dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'cleanUrl', N'N'), (N'cleanUrl', N'O');
     DECLARE @Error nvarchar(max);
 
-    BEGIN TRY
-        EXEC dbo.MC_setsysparams @name = N'cleanUrl', @value = N'Y';
-    END TRY
-    BEGIN CATCH
-        SET @Error = ERROR_MESSAGE();
-    END CATCH;
+    EXEC SysParamsTests.SetCatchingError @name = N'cleanUrl', @value = N'Y', @Error = @Error OUTPUT;
 
     EXEC tSQLt.AssertLike @ExpectedPattern = N'%2 lignes actives%cleanUrl%', @Actual = @Error;
     DECLARE @Untouched int = (SELECT COUNT(*) FROM dbo.Custom_SysParams WHERE Parm_Value IN (N'N', N'O'));
@@ -387,10 +338,6 @@ GO
 CREATE PROCEDURE SysParamsTests.[test prints the old and the new value in French]
 AS
 BEGIN
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
-    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
-
     INSERT dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'cleanUrl', N'N');
 
     EXEC dbo.MC_setsysparams @name = N'cleanUrl', @value = N'Y';
@@ -404,12 +351,8 @@ GO
 CREATE PROCEDURE SysParamsTests.[test inside a caller's transaction a curative failure rolls back to the savepoint only]
 AS
 BEGIN
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
-    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
-
     INSERT dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'cleanUrl', N'N');
-    EXEC sys.sp_executesql N'CREATE PROCEDURE dbo.[MC_apply_param_cleanurl] @value nvarchar(max) AS BEGIN RAISERROR(N''refusé'', 16, 1); END;';
+    EXEC SysParamsTests.CreateCurative @Body = N'RAISERROR(N''refusé'', 16, 1);';
     DECLARE @TranCountBefore int;
     DECLARE @TranCountAfter int;
     DECLARE @State int;
@@ -418,12 +361,7 @@ BEGIN
     BEGIN TRANSACTION;
     SET @TranCountBefore = @@TRANCOUNT;
     INSERT dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'CallerWork', N'kept');
-    BEGIN TRY
-        EXEC dbo.MC_setsysparams @name = N'cleanUrl', @value = N'Y';
-    END TRY
-    BEGIN CATCH
-        SET @Error = ERROR_MESSAGE();
-    END CATCH;
+    EXEC SysParamsTests.SetCatchingError @name = N'cleanUrl', @value = N'Y', @Error = @Error OUTPUT;
     SET @TranCountAfter = @@TRANCOUNT;
     SET @State = XACT_STATE();
     COMMIT TRANSACTION;
@@ -438,13 +376,29 @@ BEGIN
 END;
 GO
 
+CREATE PROCEDURE SysParamsTests.[test a curative that sets another parameter and fails keeps neither value inside a caller's transaction]
+AS
+BEGIN
+    -- The outer call's rollback must reach its own savepoint, not the nested call's.
+    EXEC SysParamsTests.CreateCurative @Name = N'MC_apply_param_outerparam',
+        @Body = N'EXEC dbo.MC_setsysparams @name = N''innerParam'', @value = N''2'';';
+    EXEC SysParamsTests.CreateCurative @Name = N'MC_apply_param_innerparam', @Body = N'RAISERROR(N''interne refusé'', 16, 1);';
+    DECLARE @Error nvarchar(max);
+
+    EXEC SysParamsTests.SetCatchingError @name = N'outerParam', @value = N'1', @Error = @Error OUTPUT;
+
+    EXEC tSQLt.AssertLike @ExpectedPattern = N'%interne refusé%', @Actual = @Error;
+    EXEC tSQLt.AssertEmptyTable @TableName = N'dbo.Custom_SysParams';
+    SELECT ParamName, Outcome INTO #Actual FROM dbo.MC_SysParamAudit;
+    SELECT TOP (0) * INTO #Expected FROM #Actual;
+    INSERT #Expected VALUES (N'outerParam', N'failed');
+    EXEC tSQLt.AssertEqualsTable @Expected = N'#Expected', @Actual = N'#Actual';
+END;
+GO
+
 CREATE PROCEDURE SysParamsTests.[test inside a caller's transaction a success neither commits nor closes it]
 AS
 BEGIN
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
-    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
-
     DECLARE @TranCountBefore int;
     DECLARE @TranCountAfter int;
 
@@ -469,12 +423,8 @@ GO
 CREATE PROCEDURE SysParamsTests.[test records a successful change in the audit table]
 AS
 BEGIN
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
-    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
-
     INSERT dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'cleanUrl', N'N');
-    EXEC sys.sp_executesql N'CREATE PROCEDURE dbo.[MC_apply_param_cleanurl] @value nvarchar(max) AS BEGIN RETURN 0; END;';
+    EXEC SysParamsTests.CreateCurative;
 
     EXEC dbo.MC_setsysparams @name = N'cleanUrl', @value = N'Y';
 
@@ -490,17 +440,10 @@ GO
 CREATE PROCEDURE SysParamsTests.[test records a failed curative in the audit table of the caller's transaction]
 AS
 BEGIN
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
-    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
+    EXEC SysParamsTests.CreateCurative @Body = N'RAISERROR(N''refusé par la curative'', 16, 1);';
+    DECLARE @Error nvarchar(max);
 
-    EXEC sys.sp_executesql N'CREATE PROCEDURE dbo.[MC_apply_param_cleanurl] @value nvarchar(max) AS BEGIN RAISERROR(N''refusé par la curative'', 16, 1); END;';
-
-    BEGIN TRY
-        EXEC dbo.MC_setsysparams @name = N'cleanUrl', @value = N'Y';
-    END TRY
-    BEGIN CATCH
-    END CATCH;
+    EXEC SysParamsTests.SetCatchingError @name = N'cleanUrl', @value = N'Y', @Error = @Error OUTPUT;
 
     SELECT ParamName, Action, OldValue, NewValue, CurativeProcedure, Outcome, ErrorMessage INTO #Actual FROM dbo.MC_SysParamAudit;
     SELECT TOP (0) * INTO #Expected FROM #Actual;
@@ -512,10 +455,6 @@ GO
 CREATE PROCEDURE SysParamsTests.[test MC_getsysparam returns the live value and NULL when absent]
 AS
 BEGIN
-    EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
-    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_SysParamAudit';
-    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
-
     INSERT dbo.Custom_SysParams (Parm_Name, Parm_Value, Parm_Deleted)
     VALUES (N'cleanUrl', N'Y', NULL), (N'gone', N'x', 1);
 

@@ -31,7 +31,7 @@ Example (in a hook)
     EXEC dbo.MC_execsql
         @Statement  = N'UPDATE A SET acc_numpayeur_repli = G.CT_NumPayeur
                         FROM dbo.Account AS A
-                        JOIN #F_COMPTET# AS G ON G.CT_Num = A.acc_erp_account_id COLLATE French_CI_AS
+                        JOIN #F_COMPTET# AS G ON G.CT_Num COLLATE DATABASE_DEFAULT = A.acc_erp_account_id
                         WHERE G.cbReplication >= @since;',
         @Parameters = N'@since int',
         @Value1     = @tokenAccount,

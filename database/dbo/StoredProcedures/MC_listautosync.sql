@@ -51,8 +51,8 @@ BEGIN
 
         IF @Status IS NULL
         BEGIN
-            SET @Message = CONCAT(N'@ErpIntegrationID = ', @ErpIntegrationID, N' : aucune intégration de ce numéro dans dbo.MC_Integration (crmdb integration list).');
-            RAISERROR(N'%s', 16, 1, @Message) WITH NOWAIT;
+            SET @Message = (SELECT u.Message FROM dbo.MC_unknownintegration(@ErpIntegrationID) AS u);
+            EXEC dbo.MC_raiseparametererrors @Procedure = N'MC_listautosync', @Errors = @Message;
             RETURN 2;
         END;
     END;

@@ -22,8 +22,8 @@ The statement runs with the caller's rights (dynamic SQL): UPDATE on the acc_*_r
 dbo.Account, SELECT on the GesCom tables, EXECUTE on the functions the values call.
 
 Parameters
-    @ErpIntegrationID int          the integration (dbo.MC_Integration) whose GesCom database is read
-    @tokenAccount     int          watermark: only F_COMPTET rows with cbReplication >= @tokenAccount are
+    @ErpIntegrationID int = NULL   the integration (dbo.MC_Integration) whose GesCom database is read. Required.
+    @tokenAccount     int = NULL   watermark: only F_COMPTET rows with cbReplication >= @tokenAccount are
                                    read; NULL reads every row (first cycle, or a full replay)
     @Trace            bit = 0      1: also prints each field's check, the expanded statement and its results
     @RowsChanged      int OUTPUT   dbo.Account rows written (0 when nothing differed)
@@ -38,8 +38,10 @@ Example
 Version 1.0.0
 */
 CREATE PROCEDURE dbo.MC_replicate
-    @ErpIntegrationID int,
-    @tokenAccount     int,
+    -- Defaults NULL, though @ErpIntegrationID is required: so that EXEC dbo.MC_replicate @Help = 1
+    -- runs, and a missing integration is refused in French below rather than by error 201.
+    @ErpIntegrationID int = NULL,
+    @tokenAccount     int = NULL,
     @Trace            bit = 0,
     @RowsChanged      int = NULL OUTPUT,
     @NewToken         int = NULL OUTPUT,

@@ -55,6 +55,7 @@ AS
 BEGIN
     SET NOCOUNT ON;
     SET XACT_ABORT ON;
+    SET @RunID = NULL;   -- never the caller's stale value: the CATCH below marks run @RunID failed
 
     DECLARE @Version nvarchar(20) = N'1.0.0';
     DECLARE @Message nvarchar(max);
@@ -106,9 +107,7 @@ BEGIN
 
         IF @IntegrationName IS NULL
             INSERT @Errors (Message)
-            SELECT LEFT(CONCAT(N'@ErpIntegrationID = ', @ErpIntegrationID, N' : aucune intégration de ce numéro dans dbo.MC_Integration. Intégrations connues : ',
-                ISNULL((SELECT STRING_AGG(CONCAT(k.ErpIntegrationID, N' (', k.Name, N')'), N', ') WITHIN GROUP (ORDER BY k.ErpIntegrationID)
-                        FROM dbo.MC_Integration AS k), N'aucune (crmdb integration add)'), N'.'), 2000);
+            SELECT u.Message FROM dbo.MC_unknownintegration(@ErpIntegrationID) AS u;
     END;
 
     IF @Status IS NULL OR @Status NOT IN (N'success', N'fail', N'warning')
@@ -137,17 +136,8 @@ BEGIN
 
     IF EXISTS (SELECT 1 FROM @Errors)
     BEGIN
-        DECLARE @ErrorID int = 0;
-        WHILE 1 = 1
-        BEGIN
-            SELECT TOP (1) @ErrorID = e.ID, @Message = e.Message FROM @Errors AS e WHERE e.ID > @ErrorID ORDER BY e.ID;
-            IF @@ROWCOUNT = 0
-                BREAK;
-            RAISERROR(N'%s', 16, 1, @Message) WITH NOWAIT;
-        END;
-
-        SET @Message = N'MC_runautosync : paramètres invalides, rien n''a été exécuté. Aide : EXEC dbo.MC_runautosync @Help = 1;';
-        EXEC dbo.MC_print @Message = @Message;
+        SET @Message = (SELECT STRING_AGG(CONVERT(nvarchar(max), e.Message), @NewLine) WITHIN GROUP (ORDER BY e.ID) FROM @Errors AS e);
+        EXEC dbo.MC_raiseparametererrors @Procedure = N'MC_runautosync', @Errors = @Message;
         RETURN 2;
     END;
 
@@ -195,11 +185,14 @@ BEGIN
     DECLARE @NewToken int;
     DECLARE @ReturnCode int = 0;
 
-    INSERT dbo.MC_AutosyncRun (ErpIntegrationID, ErpSyncStatus, TokenAccount, IsSimulation, Command, StartTime)
-    VALUES (@ErpIntegrationID, @Status, @tokenAccount, @Rollback, @Command, @RunStart);
-    SET @RunID = SCOPE_IDENTITY();
-
+    -- Everything after the lock is inside TRY, the journal row included: the CATCH releases the
+    -- session lock, which would otherwise refuse every later cycle of the integration for as
+    -- long as the session lives (a pooled connection lives for hours).
     BEGIN TRY
+        INSERT dbo.MC_AutosyncRun (ErpIntegrationID, ErpSyncStatus, TokenAccount, IsSimulation, Command, StartTime)
+        VALUES (@ErpIntegrationID, @Status, @tokenAccount, @Rollback, @Command, @RunStart);
+        SET @RunID = SCOPE_IDENTITY();
+
         -- What dbo.MC_execsql reads when a hook calls it (session context survives rollbacks).
         EXEC sys.sp_set_session_context @key = N'crmdb.integration', @value = @ErpIntegrationID;
         EXEC sys.sp_set_session_context @key = N'crmdb.trace', @value = @Trace;
@@ -207,8 +200,7 @@ BEGIN
 
         SET @Message = CONCAT(
             N'MC_runautosync ', @Version, N' : cycle AUTOSYNC n° ', @RunID, CASE WHEN @Rollback = 1 THEN N' (simulation)' ELSE N'' END, @NewLine,
-            N'Serveur ', @@SERVERNAME, N' (SQL Server ', CONVERT(nvarchar(128), SERVERPROPERTY(N'ProductVersion')), N', ',
-            CONVERT(nvarchar(128), SERVERPROPERTY(N'Edition')), N'), base ', DB_NAME(), N', ', CONVERT(nvarchar(23), @RunStart, 121), @NewLine,
+            (SELECT d.Text FROM dbo.MC_serverdescription() AS d), N', ', CONVERT(nvarchar(23), @RunStart, 121), @NewLine,
             N'Intégration ', @ErpIntegrationID, N' (', @IntegrationName, N'), Gestion commerciale ', @GesComBaseInt,
             N', statut ', @Status, N', token ', @tokenAccount, N' (', @TokenOrigin, N')', @NewLine,
             N'Relancer : ', @Command);
@@ -229,9 +221,11 @@ BEGIN
             DisplayStatement nvarchar(max)  NULL
         );
 
+        -- The replication has no statement: it is called directly below, so that the ownership
+        -- chain covers it (through sp_executesql, EXECUTE on dbo.MC_replicate would be checked
+        -- against the caller, and a support login tracing a cycle has none).
         INSERT @Steps (StepNo, StepType, ObjectName, IsConforming, Statement, DisplayStatement)
-        VALUES (0, N'Replication', N'dbo.MC_replicate', 1,
-            N'EXEC @ReturnCode = dbo.MC_replicate @ErpIntegrationID = @ErpIntegrationID, @tokenAccount = @tokenAccount, @Trace = @Trace, @RowsChanged = @RowsChanged OUTPUT, @NewToken = @NewToken OUTPUT;',
+        VALUES (0, N'Replication', N'dbo.MC_replicate', 1, NULL,
             CONCAT(N'EXEC dbo.MC_replicate @ErpIntegrationID = ', @ErpIntegrationID, N', @tokenAccount = ', @tokenAccount, N', @Trace = ', @Trace, N';'));
 
         DECLARE @Procedures nvarchar(max) = (SELECT c.Procedures FROM dbo.MC_autosynccatalog() AS c);
@@ -311,11 +305,19 @@ BEGIN
                 ELSE
                     SAVE TRANSACTION MC_runautosync_step;
 
-                -- Values by position, in the order of the list (HookContract.StatementParameters).
-                EXEC sys.sp_executesql
-                    @Statement,
-                    N'@ErpIntegrationID int, @ErpSyncStatus nvarchar(10), @GesComBaseInt nvarchar(300), @tokenAccount int, @Trace bit, @ReturnCode int OUTPUT, @RowsChanged int OUTPUT, @NewToken int OUTPUT',
-                    @ErpIntegrationID, @Status, @GesComBaseInt, @tokenAccount, @Trace, @StepReturn OUTPUT, @StepRows OUTPUT, @StepNewToken OUTPUT;
+                IF @StepType = N'Replication'
+                    EXEC @StepReturn = dbo.MC_replicate
+                        @ErpIntegrationID = @ErpIntegrationID,
+                        @tokenAccount = @tokenAccount,
+                        @Trace = @Trace,
+                        @RowsChanged = @StepRows OUTPUT,
+                        @NewToken = @StepNewToken OUTPUT;
+                ELSE
+                    -- Values by position, in the order of the list (HookContract.StatementParameters).
+                    EXEC sys.sp_executesql
+                        @Statement,
+                        N'@ErpIntegrationID int, @ErpSyncStatus nvarchar(10), @GesComBaseInt nvarchar(300), @tokenAccount int, @Trace bit, @ReturnCode int OUTPUT, @RowsChanged int OUTPUT, @NewToken int OUTPUT',
+                        @ErpIntegrationID, @Status, @GesComBaseInt, @tokenAccount, @Trace, @StepReturn OUTPUT, @StepRows OUTPUT, @StepNewToken OUTPUT;
 
                 IF ISNULL(@StepReturn, 0) <> 0
                     SELECT @Failed = 1, @ErrorMessage = CONCAT(@ObjectName, N' a renvoyé le code ', @StepReturn, N' (0 attendu) : ses modifications sont annulées.');

@@ -155,6 +155,11 @@ BEGIN
     -- 3. Write, run the curative, record: one unit of work.
     ------------------------------------------------------------------------------------------
     DECLARE @TranCount int = @@TRANCOUNT;
+    -- Named after the nesting level: a curative that sets another parameter calls this procedure
+    -- again, and ROLLBACK TRANSACTION <name> goes back to the LATEST savepoint of that name; with
+    -- one fixed name the outer call's rollback would stop at the inner call's savepoint and keep
+    -- the outer write it reports as undone.
+    DECLARE @Savepoint nvarchar(32) = CONCAT(N'MC_setsysparams_', @@NESTLEVEL);
     DECLARE @Stage nvarchar(10) = N'write';
     DECLARE @Rows int;
     DECLARE @Previous nvarchar(max);
@@ -172,7 +177,7 @@ BEGIN
         IF @TranCount = 0
             BEGIN TRANSACTION;
         ELSE
-            SAVE TRANSACTION MC_setsysparams;
+            SAVE TRANSACTION @Savepoint;
 
         -- UPDLOCK, HOLDLOCK: two sessions setting the same new name cannot both insert it.
         SELECT @Rows = COUNT(*), @Previous = MAX(Parm_Value)
@@ -280,7 +285,7 @@ BEGIN
         END
         ELSE IF XACT_STATE() = 1
         BEGIN
-            ROLLBACK TRANSACTION MC_setsysparams;
+            ROLLBACK TRANSACTION @Savepoint;
             SET @Outcome = N'Rien n''a été conservé de cet appel (retour au point de sauvegarde) : ' + @KeptShown + N' ; la transaction de l''appelant reste ouverte.';
         END
         ELSE IF XACT_STATE() = -1

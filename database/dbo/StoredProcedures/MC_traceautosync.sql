@@ -22,7 +22,8 @@ Parameters
     @ErpIntegrationID int = NULL            one integration; NULL: every active one (dbo.MC_Integration.IsActive = 1).
     @ErpSyncStatus    nvarchar(10) = N'success'  the status the hooks receive: success, fail or warning.
     @tokenAccount     int = NULL            watermark the hooks receive; NULL: each integration's LastToken.
-    @Rollback         bit = 1               1: simulation (default); 0: a real cycle, changes kept.
+    @Rollback         bit = 1               1: simulation (default); 0: a real cycle, changes kept, for
+                                            whoever may execute dbo.MC_runautosync (not MC_support).
     @Help             bit = 0               1: print this usage, run nothing.
 
 Return codes: the highest of dbo.MC_runautosync's (0 all succeeded, 1 a step failed or was not
@@ -58,7 +59,7 @@ BEGIN
             N'    @ErpIntegrationID = NULL,         -- ou une seule intégration', @NewLine,
             N'    @ErpSyncStatus    = N''success'',   -- statut transmis : success, fail ou warning', @NewLine,
             N'    @tokenAccount     = NULL,         -- NULL : dernier token de chaque intégration', @NewLine,
-            N'    @Rollback         = 1;            -- 1 : tout est annulé (défaut) ; 0 : cycle réel', @NewLine,
+            N'    @Rollback         = 1;            -- 1 : tout est annulé (défaut) ; 0 : cycle réel (droit d''exécuter MC_runautosync)', @NewLine,
             N'Puis lisez l''onglet Messages. En simulation, chaque procédure est annulée à sa fin : elle ne voit pas les modifications des précédentes.');
         EXEC dbo.MC_print @Message = @Message;
         RETURN 0;
@@ -74,28 +75,24 @@ BEGIN
     IF @Rollback IS NULL
         INSERT @Errors (Message) VALUES (N'@Rollback = NULL : valeurs admises 1 (simulation, défaut) ou 0 (cycle réel).');
 
+    -- A real cycle is MC_runautosync's right, not the trace's: without this check a support login
+    -- (EXECUTE on this procedure only) would run real cycles through the ownership chain.
+    -- HAS_PERMS_BY_NAME is NULL when it cannot answer (a procedure the caller may not see): no right.
+    IF @Rollback = 0 AND ISNULL(HAS_PERMS_BY_NAME(N'dbo.MC_runautosync', N'OBJECT', N'EXECUTE'), 0) = 0
+        INSERT @Errors (Message)
+        VALUES (N'@Rollback = 0 exécute un cycle réel, dont les modifications sont conservées : réservé à qui peut exécuter dbo.MC_runautosync (rôle MC_integrator). Pour une simulation, gardez @Rollback = 1.');
+
     IF @tokenAccount < 0
         INSERT @Errors (Message) VALUES (CONCAT(N'@tokenAccount = ', @tokenAccount, N' : un token de réplication est positif ou nul.'));
 
-    IF @ErpIntegrationID IS NOT NULL AND NOT EXISTS (SELECT 1 FROM dbo.MC_Integration AS i WHERE i.ErpIntegrationID = @ErpIntegrationID)
-        INSERT @Errors (Message)
-        SELECT LEFT(CONCAT(N'@ErpIntegrationID = ', @ErpIntegrationID, N' : aucune intégration de ce numéro. Intégrations connues : ',
-            ISNULL((SELECT STRING_AGG(CONCAT(k.ErpIntegrationID, N' (', k.Name, N')'), N', ') WITHIN GROUP (ORDER BY k.ErpIntegrationID)
-                    FROM dbo.MC_Integration AS k), N'aucune (crmdb integration add)'), N'.'), 2000);
+    -- NULL: every active integration, nothing to check.
+    INSERT @Errors (Message)
+    SELECT u.Message FROM dbo.MC_unknownintegration(@ErpIntegrationID) AS u;
 
     IF EXISTS (SELECT 1 FROM @Errors)
     BEGIN
-        DECLARE @ErrorID int = 0;
-        WHILE 1 = 1
-        BEGIN
-            SELECT TOP (1) @ErrorID = e.ID, @Message = e.Message FROM @Errors AS e WHERE e.ID > @ErrorID ORDER BY e.ID;
-            IF @@ROWCOUNT = 0
-                BREAK;
-            RAISERROR(N'%s', 16, 1, @Message) WITH NOWAIT;
-        END;
-
-        SET @Message = N'MC_traceautosync : paramètres invalides, rien n''a été exécuté. Aide : EXEC dbo.MC_traceautosync @Help = 1;';
-        EXEC dbo.MC_print @Message = @Message;
+        SET @Message = (SELECT STRING_AGG(CONVERT(nvarchar(max), e.Message), @NewLine) WITHIN GROUP (ORDER BY e.ID) FROM @Errors AS e);
+        EXEC dbo.MC_raiseparametererrors @Procedure = N'MC_traceautosync', @Errors = @Message;
         RETURN 2;
     END;
 
@@ -104,8 +101,7 @@ BEGIN
 
     SET @Message = CONCAT(
         N'MC_traceautosync ', @Version, N' : simulation de fin de cycle de synchronisation', @NewLine,
-        N'Serveur ', @@SERVERNAME, N' (SQL Server ', CONVERT(nvarchar(128), SERVERPROPERTY(N'ProductVersion')), N', ',
-        CONVERT(nvarchar(128), SERVERPROPERTY(N'Edition')), N'), base ', DB_NAME(), N', ', CONVERT(nvarchar(23), SYSDATETIME(), 121),
+        (SELECT d.Text FROM dbo.MC_serverdescription() AS d), N', ', CONVERT(nvarchar(23), SYSDATETIME(), 121),
         N', utilisateur ', ORIGINAL_LOGIN(), @NewLine,
         N'Relancer : ', @Rerun, @NewLine,
         CASE WHEN @Rollback = 1

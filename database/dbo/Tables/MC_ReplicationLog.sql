@@ -2,7 +2,9 @@
 MC_ReplicationLog: one row per run of dbo.MC_replicate (the REPLI_acc_*_repli replication of one
 integration): the watermark it started from and the one it reached, the fields applied and
 skipped, the CRM accounts written, and the outcome. Support reads it; nothing else depends on it.
-A run inside a rolled-back simulation (MC_traceautosync) leaves no row, like its other changes.
+A run inside a rolled-back simulation (MC_traceautosync) leaves no row, like its other changes,
+and so does a failed run inside a cycle (its step's transaction is rolled back, this row with it:
+the cycle's dbo.MC_AutosyncStep row holds the error). A 'fail' row comes from a call by hand.
 Status: success, warning (some declared fields were skipped), fail (Message holds the error).
 No foreign key to MC_Integration: history outlives an integration that is removed.
 */

@@ -25,7 +25,7 @@ public sealed class ReplicateProcedureTests
         var parameters = Procedure.Value.Parameters;
 
         Assert.Equal(
-            ["@ErpIntegrationID int", "@tokenAccount int", "@Trace bit = 0", "@RowsChanged int = NULL OUTPUT", "@NewToken int = NULL OUTPUT", "@Help bit = 0"],
+            ["@ErpIntegrationID int = NULL", "@tokenAccount int = NULL", "@Trace bit = 0", "@RowsChanged int = NULL OUTPUT", "@NewToken int = NULL OUTPUT", "@Help bit = 0"],
             parameters.Select(Describe));
     }
 
