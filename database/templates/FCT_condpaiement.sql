@@ -10,7 +10,7 @@ Custom_SysParams with the value
     dbo.FCT_condpaiement(CT_Num)
 so that each cycle of MC_runautosync writes the text into Account.acc_condpaiement_repli
 (docs/replication.md). The guide's own sample is not valid T-SQL and names no real table
-(#F_REGLEMENT#): the payment terms of a tiers are in F_REGLEMENTT, the payment methods in
+(its F_REGLEMENT token): the payment terms of a tiers are in F_REGLEMENTT, the payment methods in
 P_REGLEMENT.
 
 Parameters
