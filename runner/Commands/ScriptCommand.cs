@@ -51,15 +51,7 @@ public static class ScriptCommand
                 }
                 else
                 {
-                    string work = Path.Combine(Path.GetTempPath(), "crmdb-" + Guid.NewGuid().ToString("N"));
-                    try
-                    {
-                        script = Deployer.ScriptAgainstPackage(packagePath, OfflineTarget.EmptyDatabase(work), "CrmDb", options).Script;
-                    }
-                    finally
-                    {
-                        Directory.Delete(work, recursive: true);
-                    }
+                    script = Deployer.ScriptAgainstEmptyDatabase(packagePath, options, "CrmDb").Script;
                 }
 
                 Directory.CreateDirectory(Path.GetDirectoryName(outputPath)!);

@@ -55,21 +55,13 @@ public sealed class Deployer(TextWriter log)
         return (script, report);
     }
 
-    /// <summary>Offline: the script and report for an empty database, written to <paramref name="outputDirectory"/>.</summary>
-    public DeploymentOutput ScriptForEmptyDatabase(string dacpacPath, DacDeployOptions options, string outputDirectory, string databaseName)
+    /// <summary>Offline: the script and report against an empty SQL Server 2017 database.</summary>
+    public static (string Script, string Report) ScriptAgainstEmptyDatabase(string dacpacPath, DacDeployOptions options, string databaseName)
     {
-        Directory.CreateDirectory(outputDirectory);
         string work = Path.Combine(Path.GetTempPath(), "crmdb-" + Guid.NewGuid().ToString("N"));
         try
         {
-            string target = OfflineTarget.EmptyDatabase(work);
-            var (script, report) = ScriptAgainstPackage(dacpacPath, target, databaseName, options);
-            string scriptPath = Path.Combine(outputDirectory, $"CrmDb.{Safe(databaseName)}.publish.sql");
-            string reportPath = Path.Combine(outputDirectory, $"CrmDb.{Safe(databaseName)}.DeployReport.xml");
-            File.WriteAllText(scriptPath, script);
-            File.WriteAllText(reportPath, report);
-            log.WriteLine(Text["OfflineWritten", scriptPath, reportPath]);
-            return new DeploymentOutput(scriptPath, reportPath, Deployed: false);
+            return ScriptAgainstPackage(dacpacPath, OfflineTarget.EmptyDatabase(work), databaseName, options);
         }
         finally
         {
@@ -78,6 +70,19 @@ public sealed class Deployer(TextWriter log)
                 Directory.Delete(work, recursive: true);
             }
         }
+    }
+
+    /// <summary>Offline: the script and report for an empty database, written to <paramref name="outputDirectory"/>.</summary>
+    public DeploymentOutput ScriptForEmptyDatabase(string dacpacPath, DacDeployOptions options, string outputDirectory, string databaseName)
+    {
+        Directory.CreateDirectory(outputDirectory);
+        var (script, report) = ScriptAgainstEmptyDatabase(dacpacPath, options, databaseName);
+        string scriptPath = Path.Combine(outputDirectory, $"CrmDb.{Safe(databaseName)}.publish.sql");
+        string reportPath = Path.Combine(outputDirectory, $"CrmDb.{Safe(databaseName)}.DeployReport.xml");
+        File.WriteAllText(scriptPath, script);
+        File.WriteAllText(reportPath, report);
+        log.WriteLine(Text["OfflineWritten", scriptPath, reportPath]);
+        return new DeploymentOutput(scriptPath, reportPath, Deployed: false);
     }
 
     private static string Safe(string name) => string.Concat(name.Select(c => Path.GetInvalidFileNameChars().Contains(c) ? '_' : c));

@@ -3,7 +3,7 @@ using Microsoft.Data.SqlClient;
 
 namespace CrmDb.Runner.Deployment;
 
-/// <summary>What crmdb reads from the target before deploying.</summary>
+/// <summary>What crmdb reads from the target before deploying (crmdb publish) or testing (crmdb test).</summary>
 public sealed record ServerFacts(
     int MajorVersion,
     string ProductVersion,
@@ -11,7 +11,9 @@ public sealed record ServerFacts(
     bool ClrStrictSecurity,
     string RecoveryModel,
     bool AssemblyHashTrusted,
-    bool CanTrustAssemblies);
+    bool CanTrustAssemblies,
+    bool IsSysadmin = false,
+    string ServerName = "");
 
 /// <summary>One finding: blocking ones stop the deployment before anything changes.</summary>
 public sealed record PrerequisiteFinding(bool Blocking, string Message);
@@ -35,7 +37,9 @@ public static class Prerequisites
             CONVERT(bit, ISNULL((SELECT value_in_use FROM sys.configurations WHERE name = N'clr strict security'), 0)) AS ClrStrictSecurity,
             (SELECT recovery_model_desc FROM sys.databases WHERE database_id = DB_ID()) AS RecoveryModel,
             CONVERT(bit, CASE WHEN EXISTS (SELECT 1 FROM sys.trusted_assemblies WHERE hash = @hash) THEN 1 ELSE 0 END) AS AssemblyHashTrusted,
-            CONVERT(bit, ISNULL(HAS_PERMS_BY_NAME(NULL, NULL, N'CONTROL SERVER'), 0)) AS CanTrustAssemblies;
+            CONVERT(bit, ISNULL(HAS_PERMS_BY_NAME(NULL, NULL, N'CONTROL SERVER'), 0)) AS CanTrustAssemblies,
+            CONVERT(bit, ISNULL(IS_SRVROLEMEMBER(N'sysadmin'), 0)) AS IsSysadmin,
+            @@SERVERNAME AS ServerName;
         """;
 
     /// <summary>Reads the facts from the database of <paramref name="connectionString"/>.</summary>
@@ -54,7 +58,9 @@ public static class Prerequisites
             reader.GetBoolean(3),
             reader.IsDBNull(4) ? string.Empty : reader.GetString(4),
             reader.GetBoolean(5),
-            reader.GetBoolean(6));
+            reader.GetBoolean(6),
+            reader.GetBoolean(7),
+            reader.IsDBNull(8) ? connection.DataSource : reader.GetString(8));
     }
 
     /// <summary>Judges the facts (DESIGN.md decisions 9 and 10).</summary>

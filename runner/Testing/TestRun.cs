@@ -1,6 +1,7 @@
 using CrmDb.Clr;
 using CrmDb.Runner.Batches;
 using CrmDb.Runner.Cli;
+using CrmDb.Runner.Deployment;
 using Microsoft.Data.SqlClient;
 using Microsoft.SqlServer.Dac;
 
@@ -126,38 +127,22 @@ public sealed class TestRun(TestPlan plan, TextWriter output, TextWriter error)
 
     private bool ServerIsReady()
     {
-        using var connection = new SqlConnection(master);
-        connection.Open();
-        using var command = new SqlCommand("""
-            SELECT
-                CONVERT(int, SERVERPROPERTY('ProductMajorVersion')),
-                CONVERT(nvarchar(128), SERVERPROPERTY('ProductVersion')),
-                CONVERT(bit, ISNULL((SELECT value_in_use FROM sys.configurations WHERE name = N'clr enabled'), 0)),
-                CONVERT(bit, ISNULL((SELECT value_in_use FROM sys.configurations WHERE name = N'clr strict security'), 0)),
-                CONVERT(bit, ISNULL(IS_SRVROLEMEMBER(N'sysadmin'), 0)),
-                @@SERVERNAME;
-            """, connection);
-        using var reader = command.ExecuteReader();
-        reader.Read();
-        int major = reader.IsDBNull(0) ? 0 : reader.GetInt32(0);
-        string version = reader.IsDBNull(1) ? string.Empty : reader.GetString(1);
-        bool clrEnabled = reader.GetBoolean(2);
-        bool strictSecurity = reader.GetBoolean(3);
-        bool sysadmin = reader.GetBoolean(4);
-        string server = reader.IsDBNull(5) ? connection.DataSource : reader.GetString(5);
+        // The same facts crmdb publish reads; the judgement here is stricter (CLR and sysadmin are required).
+        var facts = Prerequisites.Read(master, []);
+        string server = facts.ServerName;
 
         var problems = new List<string>();
-        if (major < 14)
+        if (facts.MajorVersion < 14)
         {
-            problems.Add(Text["ServerTooOld", version]);
+            problems.Add(Text["ServerTooOld", facts.ProductVersion]);
         }
 
-        if (!clrEnabled)
+        if (!facts.ClrEnabled)
         {
             problems.Add(Text["ClrDisabled", server]);
         }
 
-        if (!sysadmin)
+        if (!facts.IsSysadmin)
         {
             problems.Add(Text["NotSysadmin", server]);
         }
@@ -173,8 +158,8 @@ public sealed class TestRun(TestPlan plan, TextWriter output, TextWriter error)
             return false;
         }
 
-        output.WriteLine(Text["Server", server, version]);
-        if (strictSecurity)
+        output.WriteLine(Text["Server", server, facts.ProductVersion]);
+        if (facts.ClrStrictSecurity)
         {
             output.WriteLine(Text["StrictSecurity"]);
         }
