@@ -31,7 +31,7 @@ public sealed class PrerequisiteFact
     /// <summary>Its value in <paramref name="facts"/>; null when unknown.</summary>
     public object? Read(PrerequisiteFacts facts) => read(facts);
 
-#pragma warning disable SA1600, CS1591 // The facts are described on PrerequisiteFacts.
+#pragma warning disable CS1591 // The facts are described on PrerequisiteFacts.
     public static readonly PrerequisiteFact ProductVersion = new(nameof(ProductVersion), f => f.ProductVersion);
     public static readonly PrerequisiteFact MajorVersion = new(nameof(MajorVersion), f => f.MajorVersion);
     public static readonly PrerequisiteFact DatabaseIdentifier = new(nameof(DatabaseIdentifier), f => f.DatabaseIdentifier);
@@ -48,5 +48,5 @@ public sealed class PrerequisiteFact
     public static readonly PrerequisiteFact InstalledAssemblyVersion = new(nameof(InstalledAssemblyVersion), f => f.InstalledAssemblyVersion);
     public static readonly PrerequisiteFact AssemblyHashTrusted = new(nameof(AssemblyHashTrusted), f => f.AssemblyHashTrusted, "PrereqUnknownTrust", TrustViewPermission, LoginIdentifier);
     public static readonly PrerequisiteFact CanTrustAssemblies = new(nameof(CanTrustAssemblies), f => f.CanTrustAssemblies);
-#pragma warning restore SA1600, CS1591
+#pragma warning restore CS1591
 }
