@@ -101,15 +101,16 @@ public static class ClrDeploymentScript
         return s.ToString();
     }
 
-    // The guard has blocked already when the hash needs trusting and cannot be: here it is
-    // skipped when this database holds the assembly (no server view read: a db_owner can
-    // publish), or when another database's publish trusted it.
+    // The guard has blocked already when the hash needs trusting and cannot be. Here the step is
+    // skipped when the hash is trusted, or when this database holds the assembly and the login
+    // could not trust anyway (no server view read: a db_owner can publish); a login that can
+    // trust also trusts again a hash this database holds that an earlier publish removed.
     private static void AppendTrust(StringBuilder s)
     {
-        s.AppendLine("IF @AssemblyInDatabase = 1");
+        s.AppendLine("IF @AssemblyHashTrusted = 1");
+        s.AppendLine("    PRINT N'Assemblage ' + @ClrName + N' ' + @ClrVersion + N' déjà déclaré de confiance sur l''instance.';");
+        s.AppendLine("ELSE IF @AssemblyInDatabase = 1 AND @AssemblyHashTrusted IS NULL");
         s.AppendLine("    PRINT N'Assemblage ' + @ClrName + N' ' + @ClrVersion + N' déjà installé dans cette base : sa déclaration de confiance n''est pas à refaire.';");
-        s.AppendLine("ELSE IF @AssemblyHashTrusted = 1");
-        s.AppendLine("    PRINT N'Assemblage ' + @ClrName + N' ' + @ClrVersion + N' déjà déclaré de confiance sur l''instance (par une autre base).';");
         s.AppendLine("ELSE IF @CanTrustAssemblies = 1");
         s.AppendLine("BEGIN");
         s.AppendLine("    BEGIN TRY");

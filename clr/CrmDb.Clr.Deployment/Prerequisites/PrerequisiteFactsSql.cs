@@ -15,7 +15,9 @@ namespace CrmDb.Clr.Deployment.Prerequisites;
 /// the right is checked first with HAS_PERMS_BY_NAME, which returns NULL for a permission name
 /// the version does not know ("HAS_PERMS_BY_NAME (Transact-SQL)"): NULL counts as no. When this
 /// database already holds an assembly with the same hash (sys.assemblies and sys.assembly_files,
-/// readable by db_owner), the server view is not read at all: nothing needs trusting.
+/// readable by db_owner), a login that could not trust anyway does not read the server view:
+/// nothing needs trusting. A login that can trust reads it, to trust the hash again when an
+/// earlier publish of another database removed it.
 /// </remarks>
 public static class PrerequisiteFactsSql
 {
@@ -58,7 +60,8 @@ public static class PrerequisiteFactsSql
                 + CONVERT(nvarchar(16), ASSEMBLYPROPERTY(name, 'VersionBuild')) + N'.'
                 + CONVERT(nvarchar(16), ASSEMBLYPROPERTY(name, 'VersionRevision'))
             FROM sys.assemblies WHERE name = @ClrName;
-            IF @AssemblyInDatabase = 0 AND @CanReadTrustedAssemblies = 1
+            -- Read when it decides something: a hash to trust, or (for a login that can trust) one to trust again.
+            IF @CanReadTrustedAssemblies = 1 AND (@AssemblyInDatabase = 0 OR @CanTrustAssemblies = 1)
                 EXEC sys.sp_executesql
                     N'SET @trusted = CASE WHEN EXISTS (SELECT 1 FROM sys.trusted_assemblies WHERE hash = @hash) THEN 1 ELSE 0 END;',
                     N'@hash varbinary(64), @trusted bit OUTPUT', @hash = @ClrHash, @trusted = @AssemblyHashTrusted OUTPUT;

@@ -38,6 +38,10 @@ public static class PrerequisiteTable
         new("trust-added", false,
             Is(Fact.ClrStrictSecurity, true).And(NeedsTrust).And(Is(Fact.CanTrustAssemblies, true)),
             "PrereqTrustAdded", Fact.InstalledAssemblyVersion),
+        new("trust-restored", false,
+            Is(Fact.ClrStrictSecurity, true).And(AtLeast(Fact.MajorVersion, MinimumMajorVersion))
+                .And(Is(Fact.AssemblyInDatabase, true)).And(Is(Fact.AssemblyHashTrusted, false)).And(Is(Fact.CanTrustAssemblies, true)),
+            "PrereqTrustRestored", Fact.InstalledAssemblyVersion),
         new("trust-skipped", false,
             Is(Fact.ClrStrictSecurity, false).And(NeedsTrust).And(Is(Fact.CanTrustAssemblies, false)),
             "PrereqTrustSkipped", Fact.LoginIdentifier),

@@ -93,10 +93,10 @@ public sealed class ClrDeploymentScriptTests
 
         // The database's own catalog (readable by db_owner) decides first; the server view is read
         // only when it does not hold the hash, and only when HAS_PERMS_BY_NAME grants the right.
-        Assert.Contains("IF @AssemblyInDatabase = 0 AND @CanReadTrustedAssemblies = 1", script, StringComparison.Ordinal);
+        Assert.Contains("IF @CanReadTrustedAssemblies = 1 AND (@AssemblyInDatabase = 0 OR @CanTrustAssemblies = 1)", script, StringComparison.Ordinal);
         Assert.Contains("HAS_PERMS_BY_NAME(NULL, NULL, @TrustViewPermission)", script, StringComparison.Ordinal);
         Assert.Contains("CASE WHEN @MajorVersion >= 16 THEN N'VIEW SERVER SECURITY STATE' ELSE N'VIEW SERVER STATE' END", script, StringComparison.Ordinal);
-        int skip = script.IndexOf("IF @AssemblyInDatabase = 1", StringComparison.Ordinal);
+        int skip = script.IndexOf("ELSE IF @AssemblyInDatabase = 1 AND @AssemblyHashTrusted IS NULL", StringComparison.Ordinal);
         int trust = script.IndexOf("sys.sp_add_trusted_assembly @hash", StringComparison.Ordinal);
         Assert.True(skip > 0 && skip < trust, "the trust call comes after the check of this database's own assemblies");
     }

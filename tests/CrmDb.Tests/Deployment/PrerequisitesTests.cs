@@ -26,7 +26,7 @@ public sealed class PrerequisitesTests
         Trustworthy = false,
         AssemblyInDatabase = true,
         InstalledAssemblyVersion = "1.1.0.0",
-        AssemblyHashTrusted = null,
+        AssemblyHashTrusted = true,
         TrustViewPermission = "VIEW SERVER STATE",
         CanTrustAssemblies = true,
         IsSysadmin = true,
@@ -50,7 +50,7 @@ public sealed class PrerequisitesTests
     public void Every_row_of_the_table_is_covered_below()
     {
         // The ids the tests of this class exercise; a new row needs its own test.
-        string[] tested = ["version", "compatibility", "owner", "clr-enabled", "trust-denied", "trust-added", "trust-skipped", "recovery", "collation", "trustworthy"];
+        string[] tested = ["version", "compatibility", "owner", "clr-enabled", "trust-denied", "trust-added", "trust-restored", "trust-skipped", "recovery", "collation", "trustworthy"];
 
         Assert.Equal(tested.Order(StringComparer.Ordinal), PrerequisiteTable.Rules.Select(r => r.Id).Order(StringComparer.Ordinal));
     }
@@ -167,6 +167,16 @@ public sealed class PrerequisitesTests
         Assert.Contains("new or changed", finding.Message, StringComparison.Ordinal);
         Assert.Contains("1.0.0.0", finding.Message, StringComparison.Ordinal);
         Assert.Contains("CONTROL SERVER (sysadmin)", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_hash_this_database_holds_that_is_no_longer_trusted_is_trusted_again_by_a_sysadmin_and_said_so()
+    {
+        var finding = Assert.Single(Prerequisites.Evaluate(Good with { AssemblyHashTrusted = false }));
+
+        Assert.False(finding.Blocking);
+        Assert.Contains("no longer trusted", finding.Message, StringComparison.Ordinal);
+        Assert.Contains("1.1.0.0", finding.Message, StringComparison.Ordinal);
     }
 
     [Fact]
