@@ -73,24 +73,6 @@ public sealed class PublishEngineTests
     }
 
     [EngineFact]
-    public void A_sysadmin_publish_trusts_again_the_hash_of_the_assembly_the_database_holds()
-    {
-        string server = Engine.RequireConnection();
-        using var database = ThrowawayDatabase.Create(server);
-        string hash = "0x" + Convert.ToHexString(System.Security.Cryptography.SHA512.HashData(File.ReadAllBytes(Repository.ClrAssemblyNet48)));
-        var first = CliRunner.Run(PublishArguments(database));
-        Assert.True(first.ExitCode == ExitCodes.Success, first.Out + first.Error);
-        // What the earlier script did to other databases: their hash removed from the list.
-        database.Execute($"EXEC sys.sp_drop_trusted_assembly @hash = {hash};");
-
-        var again = CliRunner.Run([.. PublishArguments(database), "--lang", "en"]);
-
-        Assert.True(again.ExitCode == ExitCodes.Success, again.Out + again.Error);
-        Assert.Contains("no longer trusted", again.Out, StringComparison.Ordinal);
-        Assert.Equal(1, database.Scalar($"SELECT COUNT(*) FROM sys.trusted_assemblies WHERE hash = {hash};"));
-    }
-
-    [EngineFact]
     public void Two_databases_published_one_after_the_other_both_keep_working()
     {
         string server = Engine.RequireConnection();
