@@ -6,8 +6,8 @@ namespace CrmDb.Clr.Deployment.Prerequisites;
 /// <summary>
 /// The post-deployment script's guard, generated from <see cref="PrerequisiteTable"/>: it reads
 /// the facts with <see cref="PrerequisiteFactsSql"/>, evaluates every row in T-SQL (whose
-/// three-valued logic is the table's), prints each finding, and when one blocks raises them as
-/// errors and leaves the batch before the assembly is touched.
+/// three-valued logic is the table's), prints each finding once, and when one blocks raises the
+/// blocking ones as errors and leaves the batch before the assembly is touched.
 /// </summary>
 public static class PrerequisiteGuard
 {
@@ -32,7 +32,7 @@ public static class PrerequisiteGuard
         }
 
         s.AppendLine("DECLARE @PrereqBlocking bit, @PrereqMessage nvarchar(2000), @PrereqBlocked bit = 0;");
-        s.AppendLine("DECLARE prereq_findings CURSOR LOCAL FAST_FORWARD FOR SELECT Blocking, Message FROM @PrereqFindings ORDER BY Ordinal;");
+        s.AppendLine("DECLARE prereq_findings CURSOR LOCAL FAST_FORWARD FOR SELECT Blocking, Message FROM @PrereqFindings GROUP BY Blocking, Message ORDER BY MIN(Ordinal);");
         s.AppendLine("OPEN prereq_findings;");
         s.AppendLine("FETCH NEXT FROM prereq_findings INTO @PrereqBlocking, @PrereqMessage;");
         s.AppendLine("WHILE @@FETCH_STATUS = 0");
