@@ -29,8 +29,8 @@ public sealed partial class DeploymentScriptTests : IDisposable
 
         Assert.Contains("0x" + Convert.ToHexString(File.ReadAllBytes(Repository.ClrAssemblyNet48)), script, StringComparison.Ordinal);
         Assert.Contains("N'CREATE ASSEMBLY ' + QUOTENAME(@ClrName) + N' AUTHORIZATION [dbo] FROM @bytes WITH PERMISSION_SET = SAFE;'", script, StringComparison.Ordinal);
-        Assert.Contains("EXEC sys.sp_add_trusted_assembly @hash = @ClrHash", script, StringComparison.Ordinal);
-        Assert.Contains("IF NOT EXISTS (SELECT 1 FROM sys.trusted_assemblies WHERE hash = @ClrHash)", script, StringComparison.Ordinal);
+        Assert.Contains("EXEC sys.sp_add_trusted_assembly @hash = @hash, @description = @description;", script, StringComparison.Ordinal);
+        Assert.Contains("SELECT 1 FROM sys.trusted_assemblies WHERE hash = @hash", script, StringComparison.Ordinal);
         Assert.NotEmpty(entryPoints);
         foreach (var entryPoint in entryPoints)
         {
