@@ -6,4 +6,7 @@ public sealed class ClrAssemblyFormatException(string path, string reason)
 {
     /// <summary>The file that was read.</summary>
     public string Path { get; } = path;
+
+    /// <summary>Why it is not an assembly.</summary>
+    public string Reason { get; } = reason;
 }

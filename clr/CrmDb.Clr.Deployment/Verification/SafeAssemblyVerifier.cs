@@ -252,9 +252,16 @@ public static class SafeAssemblyVerifier
                 Add(ClrHostRules.SynchronizedMethod, typeName, name, "MethodImplOptions.Synchronized", ClrServerMessages.Synchronized(assembly, type, name));
             }
 
-            if ((impl & OtherImplOptions) != 0)
+            // PreserveSig is part of every DllImport (CLR003 reports those).
+            var options = impl & OtherImplOptions;
+            if ((method.Attributes & MethodAttributes.PinvokeImpl) != 0)
             {
-                Add(ClrHostRules.DisallowedAttribute, typeName, name, $"System.Runtime.CompilerServices.MethodImplAttribute ({impl & OtherImplOptions})",
+                options &= ~MethodImplAttributes.PreserveSig;
+            }
+
+            if (options != 0)
+            {
+                Add(ClrHostRules.DisallowedAttribute, typeName, name, $"System.Runtime.CompilerServices.MethodImplAttribute ({options})",
                     ClrServerMessages.MethodAttribute(assembly, type, name, "System.Runtime.CompilerServices.MethodImplAttribute"));
             }
 
