@@ -29,10 +29,10 @@ if (!verification.IsClean)
 {
     foreach (var finding in verification.Findings)
     {
-        Console.WriteLine($"{assemblyPath}: error {finding.Rule.Code}: {finding}");
+        Console.WriteLine($"{assemblyPath}: error {finding.Rule.Code}: {finding.Message}");
     }
 
-    Console.Error.WriteLine($"error: {verification.Findings.Count} finding(s): SQL Server would refuse {verification.AssemblyName} as a SAFE assembly; fix the code of clr/CrmDb.Clr.");
+    Console.Error.WriteLine($"SQL Server would refuse {verification.AssemblyName} as a SAFE assembly ({verification.Findings.Count} finding(s) above): fix the code of clr/CrmDb.Clr, or check it with crmdb clr verify.");
     return 1;
 }
 string name = ClrAssemblyReader.AssemblyName(assemblyPath);

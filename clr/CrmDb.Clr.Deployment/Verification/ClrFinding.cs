@@ -25,9 +25,12 @@ public sealed record ClrFinding(
     /// <summary>Type and member as one name: Type::Member, or the type alone.</summary>
     public string Target => MemberName.Length == 0 ? TypeName : TypeName + "::" + MemberName;
 
-    /// <summary>A one-line English description (build output, logs, test messages).</summary>
-    public override string ToString() =>
-        $"{Rule.Code} {Rule.Title}: {Target} ({Evidence}). "
+    /// <summary>A one-line English description without the rule's code (the build prints the code as the MSBuild error code).</summary>
+    public string Message =>
+        $"{Rule.Title}: {Target} ({Evidence}). "
         + $"SQL Server refuses it {(Rule.When == ClrRefusalTime.CreateAssembly ? "at CREATE ASSEMBLY" : "at run time")} "
         + $"with Msg {ErrorNumber}: {ServerMessage}";
+
+    /// <summary>The rule's code and <see cref="Message"/> (logs, test messages).</summary>
+    public override string ToString() => Rule.Code + " " + Message;
 }

@@ -330,6 +330,7 @@ public sealed class SafeAssemblyVerifierTests
     [InlineData("Mutex", "public static class S { public static object Make() => new System.Threading.Mutex(); }", "System.Threading.Mutex::.ctor")]
     [InlineData("Lazy", "public sealed class S { public int Get() => new System.Lazy<int>(new System.Func<int>(this.Make)).Value; private int Make() => 1; }", "System.Lazy`1::")]
     [InlineData("ConcurrentDictionary", "public static class S { public static bool Add() => new System.Collections.Concurrent.ConcurrentDictionary<string, int>().TryAdd(\"a\", 1); }", "System.Collections.Concurrent.ConcurrentDictionary`2::")]
+    [InlineData("Console.Out (protection on the member, not the type)", "public static class S { public static void W() => System.Console.Out.WriteLine(1); }", "System.Console::get_Out")]
     [InlineData("HashSet", "public static class S { public static bool Add() => new System.Collections.Generic.HashSet<string>().Add(\"a\"); }", "System.Collections.Generic.HashSet`1::")]
     public void A_call_to_a_host_protected_member_is_refused_at_run_time(string what, string source, string called)
     {
