@@ -1,3 +1,6 @@
+using System.Globalization;
+using CrmDb.Clr.Deployment.Verification;
+using CrmDb.Runner.Cli;
 using CrmDb.Tests.Infrastructure;
 
 namespace CrmDb.Tests.Clr;
@@ -56,6 +59,27 @@ public sealed class ClrVerifyCommandTests : IDisposable
         Assert.Contains("CLR011", result.Out, StringComparison.Ordinal);
         Assert.Contains("System.Threading.Monitor::Enter", result.Out, StringComparison.Ordinal);
         Assert.Contains("Refusé à l'exécution, Msg 6522", result.Out, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("fr")]
+    [InlineData("en")]
+    public void Every_rule_and_hint_has_a_title_in_each_language(string language)
+    {
+        var text = new Localizer("Clr");
+        var culture = CultureInfo.GetCultureInfo(language);
+        var previous = CultureInfo.CurrentUICulture;
+        CultureInfo.CurrentUICulture = culture;
+        try
+        {
+            Assert.All(ClrHostRules.All, rule => Assert.False(string.IsNullOrWhiteSpace(text["Rule" + rule.Code])));
+            Assert.All(Enum.GetValues<ClrFindingHint>().Where(h => h != ClrFindingHint.None), hint => Assert.False(string.IsNullOrWhiteSpace(text["Hint" + hint])));
+            Assert.Equal(ClrHostRules.All.Count, ClrHostRules.All.Select(r => r.Code).Distinct().Count());
+        }
+        finally
+        {
+            CultureInfo.CurrentUICulture = previous;
+        }
     }
 
     [Fact]
