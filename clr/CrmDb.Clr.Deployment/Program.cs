@@ -35,6 +35,7 @@ if (!verification.IsClean)
     Console.Error.WriteLine($"SQL Server would refuse {verification.AssemblyName} as a SAFE assembly ({verification.Findings.Count} finding(s) above): fix the code of clr/CrmDb.Clr, or check it with crmdb clr verify.");
     return 1;
 }
+
 string name = ClrAssemblyReader.AssemblyName(assemblyPath);
 string version = System.Reflection.AssemblyName.GetAssemblyName(assemblyPath).Version?.ToString() ?? "1.0.0.0";
 var entryPoints = ClrAssemblyReader.ReadEntryPoints(assemblyPath);
