@@ -1,4 +1,5 @@
 using CrmDb.Clr.Deployment;
+using CrmDb.Clr.Deployment.Verification;
 
 // Usage: CrmDb.Clr.Deployment <assembly.dll> <post-deployment.sql> <surface.dacpac>
 if (args.Length != 3)
@@ -15,6 +16,26 @@ if (!File.Exists(assemblyPath))
 }
 
 byte[] bytes = File.ReadAllBytes(assemblyPath);
+
+// The bytes that ship must pass SQL Server's SAFE rules before any script is written: a finding
+// fails the build, printed as MSBuild errors (file: error CODE: text).
+ClrVerificationResult verification;
+using (var catalog = new HostProtectionCatalog(Net48ReferenceFolder.Default))
+{
+    verification = SafeAssemblyVerifier.Verify(bytes, assemblyPath, catalog);
+}
+
+if (!verification.IsClean)
+{
+    foreach (var finding in verification.Findings)
+    {
+        Console.WriteLine($"{assemblyPath}: error {finding.Rule.Code}: {finding.Message}");
+    }
+
+    Console.Error.WriteLine($"SQL Server would refuse {verification.AssemblyName} as a SAFE assembly ({verification.Findings.Count} finding(s) above): fix the code of clr/CrmDb.Clr, or check it with crmdb clr verify.");
+    return 1;
+}
+
 string name = ClrAssemblyReader.AssemblyName(assemblyPath);
 string version = System.Reflection.AssemblyName.GetAssemblyName(assemblyPath).Version?.ToString() ?? "1.0.0.0";
 var entryPoints = ClrAssemblyReader.ReadEntryPoints(assemblyPath);

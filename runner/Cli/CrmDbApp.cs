@@ -65,6 +65,7 @@ public static class CrmDbApp
         root.Subcommands.Add(TestCommand.Create(context));
         root.Subcommands.Add(RunCommand.Create(context));
         root.Subcommands.Add(BatchesCommand.Create(context));
+        root.Subcommands.Add(ClrCommand.Create(context));
         return root;
     }
 

@@ -179,16 +179,9 @@ namespace CrmDb.Clr.Autosync
                 }
             }
 
-            named.Sort((a, b) =>
-            {
-                int result = HookName.Compare(a.Key, b.Key);
-                return result != 0 ? result : string.CompareOrdinal(a.Value.Schema, b.Value.Schema);
-            });
-            offPattern.Sort((a, b) =>
-            {
-                int result = string.CompareOrdinal(a.Name, b.Name);
-                return result != 0 ? result : string.CompareOrdinal(a.Schema, b.Schema);
-            });
+            // Comparer instances, not lambdas: see NamedHookOrder (no compiler-generated static cache).
+            named.Sort(new NamedHookOrder());
+            offPattern.Sort(new OffPatternHookOrder());
 
             var entries = new List<HookEntry>();
             foreach (KeyValuePair<HookName, HookProcedure> pair in named)

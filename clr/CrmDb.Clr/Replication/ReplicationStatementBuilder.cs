@@ -66,7 +66,9 @@ namespace CrmDb.Clr.Replication
 
             var columns = new List<string>(fields.Count);
             var types = new List<ReplicationColumnType>(fields.Count);
-            var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            // A Dictionary, not a HashSet: System.Core's HashSet<T> carries HostProtection(MayLeakOnAbort),
+            // which SQL Server refuses in a SAFE assembly at run time (Msg 6522).
+            var seen = new Dictionary<string, bool>(StringComparer.OrdinalIgnoreCase);
             foreach (ReplicationField field in fields)
             {
                 if (field == null)
@@ -74,13 +76,14 @@ namespace CrmDb.Clr.Replication
                     throw new ArgumentException("The replication field list holds a null field.", nameof(fields));
                 }
 
-                if (field.Column.Length == 0 || !seen.Add(field.Column))
+                if (field.Column.Length == 0 || seen.ContainsKey(field.Column))
                 {
                     throw new ArgumentException(
                         "Field " + field.ParameterName + ": the column '" + field.Column + "' is empty or written by another field; each dbo.Account column can be written by one field only.",
                         nameof(fields));
                 }
 
+                seen.Add(field.Column, true);
                 columns.Add(SqlName.Quote(field.Column));
                 types.Add(TypeOf(field));
                 string? problem = ReplicationExpression.Problem(field.Expression);
