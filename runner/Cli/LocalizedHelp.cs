@@ -13,8 +13,6 @@ namespace CrmDb.Runner.Cli;
 /// </summary>
 public sealed class LocalizedHelpAction(CliContext context) : SynchronousCommandLineAction
 {
-    private const int Width = 100;
-
     private static readonly Localizer Text = new("Common");
 
     /// <inheritdoc />
@@ -23,18 +21,20 @@ public sealed class LocalizedHelpAction(CliContext context) : SynchronousCommand
     /// <inheritdoc />
     public override int Invoke(ParseResult parseResult)
     {
-        context.Out.Write(Render(parseResult.CommandResult.Command));
+        // Wrapped to the terminal; redirected (a file, a pipe, a test), one line per entry, as System.CommandLine does.
+        int width = context.IsInteractive ? Math.Max(60, ConsoleWidth()) : int.MaxValue;
+        context.Out.Write(Render(parseResult.CommandResult.Command, width));
         return ExitCodes.Success;
     }
 
     /// <summary>The help of <paramref name="command"/>.</summary>
-    public static string Render(Command command)
+    public static string Render(Command command, int width = int.MaxValue)
     {
         var text = new StringBuilder();
         if (!string.IsNullOrWhiteSpace(command.Description))
         {
             text.AppendLine(Text["HelpDescriptionTitle"]);
-            Wrap(text, command.Description, 2);
+            Wrap(text, command.Description, 2, width);
             text.AppendLine();
         }
 
@@ -46,7 +46,7 @@ public sealed class LocalizedHelpAction(CliContext context) : SynchronousCommand
         {
             text.AppendLine();
             text.AppendLine(Text["HelpArgumentsTitle"]);
-            Columns(text, arguments.Select(a => ("<" + a.Name + ">", Describe(a.Description, a.HasDefaultValue ? a.GetDefaultValue() : null, required: false))));
+            Columns(text, arguments.Select(a => ("<" + a.Name + ">", Describe(a.Description, a.HasDefaultValue ? a.GetDefaultValue() : null, required: false))), width);
         }
 
         var options = VisibleOptions(command).ToList();
@@ -54,7 +54,7 @@ public sealed class LocalizedHelpAction(CliContext context) : SynchronousCommand
         {
             text.AppendLine();
             text.AppendLine(Text["HelpOptionsTitle"]);
-            Columns(text, options.Select(o => (OptionLabel(o), Describe(o.Description, o.HasDefaultValue ? o.GetDefaultValue() : null, o.Required))));
+            Columns(text, options.Select(o => (OptionLabel(o), Describe(o.Description, o.HasDefaultValue ? o.GetDefaultValue() : null, o.Required))), width);
         }
 
         var subcommands = command.Subcommands.Where(c => !c.Hidden).ToList();
@@ -62,7 +62,7 @@ public sealed class LocalizedHelpAction(CliContext context) : SynchronousCommand
         {
             text.AppendLine();
             text.AppendLine(Text["HelpCommandsTitle"]);
-            Columns(text, subcommands.Select(c => (CommandLabel(c), c.Description ?? string.Empty)));
+            Columns(text, subcommands.Select(c => (CommandLabel(c), c.Description ?? string.Empty)), width);
         }
 
         return text.ToString();
@@ -162,7 +162,19 @@ public sealed class LocalizedHelpAction(CliContext context) : SynchronousCommand
         return text.ToString();
     }
 
-    private static void Columns(StringBuilder text, IEnumerable<(string Label, string Description)> rows)
+    private static int ConsoleWidth()
+    {
+        try
+        {
+            return Console.WindowWidth;
+        }
+        catch (IOException)
+        {
+            return 100;
+        }
+    }
+
+    private static void Columns(StringBuilder text, IEnumerable<(string Label, string Description)> rows, int width)
     {
         var list = rows.ToList();
         int first = Math.Min(list.Max(r => r.Label.Length), 34) + 4;
@@ -179,11 +191,11 @@ public sealed class LocalizedHelpAction(CliContext context) : SynchronousCommand
                 text.Append(' ', first - 2 - label.Length);
             }
 
-            Wrap(text, description, first, firstLineIndented: true);
+            Wrap(text, description, first, width, firstLineIndented: true);
         }
     }
 
-    private static void Wrap(StringBuilder text, string words, int indent, bool firstLineIndented = false)
+    private static void Wrap(StringBuilder text, string words, int indent, int width, bool firstLineIndented = false)
     {
         int column = indent;
         if (!firstLineIndented)
@@ -194,7 +206,7 @@ public sealed class LocalizedHelpAction(CliContext context) : SynchronousCommand
         bool lineStart = true;
         foreach (string word in words.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
-            if (!lineStart && column + 1 + word.Length > Width)
+            if (!lineStart && column + 1 + word.Length > width)
             {
                 text.AppendLine();
                 text.Append(' ', indent);

@@ -26,6 +26,9 @@ public static class ParseErrorMessages
         {
             switch (error.SymbolResult)
             {
+                case OptionResult { IdentifierToken: null } or ArgumentResult { Parent: OptionResult { IdentifierToken: null } }:
+                    // A required option that is absent: reported once below, as missing.
+                    break;
                 case OptionResult option:
                     messages.Add(OptionValue(option.Option, option.Tokens));
                     break;
