@@ -125,7 +125,9 @@ public static class Connection
 
     private static bool HasTimeout(string connectionString)
     {
-        // The generic builder keeps the keywords as written; SqlConnectionStringBuilder would report its default.
+        // "SqlConnectionStringBuilder.ConnectTimeout Property" (learn.microsoft.com, Microsoft.Data.SqlClient):
+        // 15 s when not supplied, keys "Connect Timeout", "connection timeout" and "timeout". The generic
+        // builder keeps the keywords as written; SqlConnectionStringBuilder would report its default.
         var written = new DbConnectionStringBuilder { ConnectionString = connectionString };
         return written.ContainsKey("Connect Timeout") || written.ContainsKey("Connection Timeout") || written.ContainsKey("Timeout");
     }

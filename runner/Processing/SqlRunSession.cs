@@ -173,7 +173,8 @@ internal sealed class SqlBatchExecutor(string connectionString) : IBatchExecutor
                 current = sink;
             }
 
-            // crmdb run --query-timeout arrives as the connection string's Command Timeout (0: no limit);
+            // crmdb run --query-timeout arrives as the connection string's Command Timeout (0: no limit;
+            // "SqlConnection.CommandTimeout Property", learn.microsoft.com, Microsoft.Data.SqlClient);
             // a batch that exceeds it fails with SqlException -2, reported below as the batch's error.
             await using var command = new SqlCommand(sql, connection) { CommandTimeout = commandTimeout };
             command.StatementCompleted += (_, e) => sink.Rows(e.RecordCount);

@@ -12,6 +12,7 @@ namespace CrmDb.Tests.Runner;
 /// parse errors, unknown options refused with a "did you mean", the sqlcmd-style connection
 /// options, the deprecated names, and a connection failure that is fast and clear.
 /// </summary>
+[Collection(PasswordEnvironment.Name)]
 public sealed class CliContractTests : IDisposable
 {
     private static readonly string[] EnglishLibraryTexts =
