@@ -27,7 +27,7 @@ public static class RunCommand
         {
             Description = Text["InputOption"],
             HelpName = "FILE",
-            Arity = ArgumentArity.ZeroOrMore,
+            Arity = ArgumentArity.OneOrMore,
             AllowMultipleArgumentsPerToken = false,
         };
         var connection = new ConnectionOptions();

@@ -90,6 +90,7 @@ public sealed class CliContractTests : IDisposable
     [InlineData("fr", "argument <LABEL> manquant", "autosync", "new", "0301")]
     [InlineData("fr", "l'option --timeout attend une valeur <SECONDES>.", "modules", "--timeout")]
     [InlineData("fr", "commande manquante : choisissez parmi list, run, new.", "autosync")]
+    [InlineData("fr", "l'option --input attend une valeur <FILE>.", "run", "CRMPLUS", "a.sql", "-i")]
     [InlineData("en", "unknown command: 'integrtion'. Did you mean integration?", "integrtion")]
     public void Parse_errors_are_ours_in_the_language_of_the_run_printed_once_naming_the_option(string language, string message, params string[] args)
     {
