@@ -260,6 +260,36 @@ public sealed class CliContractTests : IDisposable
 
     [Theory]
     [MemberData(nameof(ConnectingVerbs))]
+    public void Every_verb_that_connects_takes_the_same_connection_options(string verb)
+    {
+        var help = CliRunner.Run([.. verb.Split(' '), "--help", "--lang", "en"]);
+
+        foreach (string option in new[] { "-c, --connection <CS>", "-S, --server <SERVER>", "-d, --database <DATABASE>", "-E, --integrated", "-U, --user <LOGIN>", "-C, --trust-server-certificate", "--timeout <SECONDS>" })
+        {
+            Assert.Contains(option, help.Out, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("--password", help.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Help_shows_the_new_names_only()
+    {
+        var tokens = CliRunner.Run("tokens", "expand", "--help", "--lang", "en");
+        var integration = CliRunner.Run("integration", "add", "--help", "--lang", "en");
+        var publish = CliRunner.Run("publish", "--help", "--lang", "en");
+
+        Assert.Contains("--gescom-server <S>", tokens.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("-s,", tokens.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("--server", tokens.Out, StringComparison.Ordinal);
+        Assert.Contains("--gescom-database <D>", integration.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("-s,", integration.Out, StringComparison.Ordinal);
+        Assert.Contains("--output-dir <DIR>", publish.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("-o,", publish.Out, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(ConnectingVerbs))]
     public void Every_verb_that_connects_fails_on_a_closed_port_within_the_timeout_naming_server_and_database(string verb)
     {
         int port = ClosedPort();
