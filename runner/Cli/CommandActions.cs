@@ -1,31 +1,23 @@
 using System.CommandLine;
-using Microsoft.Data.SqlClient;
 
 namespace CrmDb.Runner.Cli;
 
-/// <summary>Wraps command bodies so that every verb maps failures to the documented exit codes.</summary>
+/// <summary>Wraps command bodies so that every verb maps failures to the documented exit codes (<see cref="ErrorGuard"/>).</summary>
 public static class CommandActions
 {
-    private static readonly Localizer Text = new("Common");
-
     /// <summary>Sets <paramref name="body"/> as the action of <paramref name="command"/>.</summary>
     public static void SetHandler(this Command command, CliContext context, Func<ParseResult, CancellationToken, Task<int>> body)
     {
         command.SetAction(async (parseResult, cancellationToken) =>
         {
+            WorkState.Begin();
             try
             {
                 return await body(parseResult, cancellationToken).ConfigureAwait(false);
             }
-            catch (UsageException ex)
+            catch (Exception ex)
             {
-                await context.Error.WriteLineAsync(Text["ErrorPrefix", ex.Message]).ConfigureAwait(false);
-                return ExitCodes.BadInput;
-            }
-            catch (SqlException ex)
-            {
-                await context.Error.WriteLineAsync(Text["ErrorPrefix", ex.Message]).ConfigureAwait(false);
-                return ExitCodes.ProcessingErrors;
+                return ErrorGuard.Handle(ex, context);
             }
         });
     }

@@ -7,7 +7,7 @@ public static class CommonOptions
 {
     private static readonly Localizer Text = new("Common");
 
-    /// <summary>--connection CS (else CRMDB_CONNECTION).</summary>
+    /// <summary>--connection CS (else CRMDB_CONNECTION) alone; verbs take <see cref="ConnectionOptions"/>, which adds -S/-d/-E/-U/-C and --timeout.</summary>
     public static Option<string?> Connection() => new("--connection", "-c")
     {
         Description = Text["ConnectionOption"],

@@ -16,6 +16,8 @@ public static class CrmDbApp
         string language = SelectLanguage(args);
         if (language is not ("fr" or "en"))
         {
+            // The language is the thing in question: say it in both.
+            await context.Error.WriteLineAsync($"--lang : « {language} » n'est pas pris en charge ; choisissez fr ou en.").ConfigureAwait(false);
             await context.Error.WriteLineAsync($"--lang: '{language}' is not supported; use fr or en.").ConfigureAwait(false);
             return ExitCodes.BadInput;
         }
@@ -24,21 +26,41 @@ public static class CrmDbApp
         CultureInfo.CurrentUICulture = culture;
         CultureInfo.DefaultThreadCurrentUICulture = culture;
 
-        RootCommand root = Build(context);
-        ParseResult parseResult = root.Parse(args);
-        if (parseResult.Errors.Count > 0)
+        try
         {
-            foreach (var error in parseResult.Errors)
+            var text = new Localizer("Common");
+            RootCommand root = Build(context);
+            ParseResult parseResult = root.Parse(args);
+            var invocation = new InvocationConfiguration { Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false };
+            if (parseResult.Action is LocalizedHelpAction)
             {
-                await context.Error.WriteLineAsync(error.Message).ConfigureAwait(false);
+                return await parseResult.InvokeAsync(invocation).ConfigureAwait(false);
             }
 
-            await context.Error.WriteLineAsync("crmdb --help").ConfigureAwait(false);
-            return ExitCodes.BadInput;
-        }
+            var errors = ParseErrorMessages.Of(parseResult, args);
+            if (parseResult.Errors.Count > 0 || errors.Count > 0)
+            {
+                foreach (string error in errors)
+                {
+                    await context.Error.WriteLineAsync(text["ErrorPrefix", error]).ConfigureAwait(false);
+                }
 
-        var invocation = new InvocationConfiguration { Output = context.Out, Error = context.Error };
-        return await parseResult.InvokeAsync(invocation).ConfigureAwait(false);
+                await context.Error.WriteLineAsync(text["SeeHelp", HelpCommandLine(parseResult.CommandResult.Command)]).ConfigureAwait(false);
+                return ExitCodes.BadInput;
+            }
+
+            foreach (string warning in DeprecatedAliases.Warnings(parseResult))
+            {
+                await context.Error.WriteLineAsync(text["WarningPrefix", warning]).ConfigureAwait(false);
+            }
+
+            return await parseResult.InvokeAsync(invocation).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // Anything a verb's own guard did not see (help, the parser, start-up): a message, no stack trace.
+            return ErrorGuard.Handle(ex, context);
+        }
     }
 
     /// <summary>The root command with every verb.</summary>
@@ -66,7 +88,19 @@ public static class CrmDbApp
         root.Subcommands.Add(RunCommand.Create(context));
         root.Subcommands.Add(BatchesCommand.Create(context));
         root.Subcommands.Add(ClrCommand.Create(context));
+        LocalizedHelpAction.Install(root, context);
         return root;
+    }
+
+    private static string HelpCommandLine(Command command)
+    {
+        var names = new List<string>();
+        for (Command? verb = command; verb is not null and not RootCommand; verb = verb.Parents.OfType<Command>().FirstOrDefault())
+        {
+            names.Insert(0, verb.Name);
+        }
+
+        return string.Join(' ', ["crmdb", .. names, "--help"]);
     }
 
     private static string SelectLanguage(string[] args)

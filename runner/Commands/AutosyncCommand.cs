@@ -52,12 +52,13 @@ public static class AutosyncCommand
 
     private static Command List(CliContext context)
     {
-        var connection = CommonOptions.Connection();
-        var integration = new Option<int?>("--integration", "-i") { Description = Text["ListIntegrationOption"], HelpName = "N" };
-        var command = new Command("list", Text["ListDescription"]) { integration, connection };
+        var connection = new ConnectionOptions();
+        var integration = new Option<int?>("--integration") { Description = Text["ListIntegrationOption"], HelpName = "N" };
+        var command = new Command("list", Text["ListDescription"]) { integration };
+        connection.AddTo(command);
         command.SetHandler(context, async (parseResult, cancellationToken) =>
         {
-            string connectionString = Connection.Require(parseResult.GetValue(connection));
+            string connectionString = await connection.OpenAsync(parseResult, context, cancellationToken).ConfigureAwait(false);
             var rows = new List<string[]> { Text["ListColumns"].Split('|') };
             var notes = new List<string>();
             bool anyNonConforming = false;
@@ -109,16 +110,17 @@ public static class AutosyncCommand
 
     private static Command Run(CliContext context)
     {
-        var connection = CommonOptions.Connection();
-        var integration = new Option<int>("--integration", "-i") { Description = Text["RunIntegrationOption"], HelpName = "N", Required = true };
+        var connection = new ConnectionOptions();
+        var integration = new Option<int>("--integration") { Description = Text["RunIntegrationOption"], HelpName = "N", Required = true };
         var status = StatusOption(required: true);
         var token = TokenOption();
         var trace = new Option<bool>("--trace") { Description = Text["RunTraceOption"] };
-        var command = new Command("run", Text["RunDescription"]) { integration, status, token, trace, connection };
+        var command = new Command("run", Text["RunDescription"]) { integration, status, token, trace };
+        connection.AddTo(command);
         command.SetHandler(context, async (parseResult, cancellationToken) =>
         {
             int? tokenValue = CheckToken(parseResult.GetValue(token));
-            string connectionString = Connection.Require(parseResult.GetValue(connection));
+            string connectionString = await connection.OpenAsync(parseResult, context, cancellationToken).ConfigureAwait(false);
             var outcome = await ProcedureCall.RunAsync(
                 connectionString,
                 "dbo.MC_runautosync",
@@ -140,7 +142,9 @@ public static class AutosyncCommand
     {
         var order = new Argument<string>("ORDER") { Description = Text["NewOrderArgument"] };
         var label = new Argument<string>("LABEL") { Description = Text["NewLabelArgument"] };
-        var output = new Option<string>("--output", "-o") { Description = Text["NewOutputOption"], HelpName = "DIR", DefaultValueFactory = _ => "." };
+        // --output/-o named this folder before --output came to mean a file everywhere: kept one release.
+        var output = new Option<string>("--output-dir") { Description = Text["NewOutputOption"], HelpName = "DIR", DefaultValueFactory = _ => "." }
+            .WithDeprecated("--output", "-o");
         var force = new Option<bool>("--force") { Description = Text["NewForceOption"] };
         var command = new Command("new", Text["NewDescription"]) { order, label, output, force };
         command.SetHandler(context, parseResult =>

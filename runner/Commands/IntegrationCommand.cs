@@ -28,15 +28,24 @@ public static class IntegrationCommand
 
     private static Argument<int> IdArgument() => new("ID") { Description = Text["IntegrationIdArgument"] };
 
+    // --server/-s and --database/-d named the GesCom location before they came to name the CRM
+    // connection on every verb: -s does not collide with -S and stays one release, deprecated.
+    private static Option<string?> GesComServerOption() =>
+        new Option<string?>("--gescom-server") { Description = Text["IntegrationServerOption"], HelpName = "S" }.WithDeprecated("-s");
+
+    private static Option<string?> GesComDatabaseOption() =>
+        new("--gescom-database") { Description = Text["IntegrationDatabaseOption"], HelpName = "D" };
+
     private static Command Add(CliContext context)
     {
-        var connection = CommonOptions.Connection();
+        var connection = new ConnectionOptions();
         var id = IdArgument();
         var name = new Option<string?>("--name") { Description = Text["IntegrationNameOption"], HelpName = "NOM" };
-        var server = new Option<string>("--server", "-s") { Description = Text["IntegrationServerOption"], HelpName = "S", DefaultValueFactory = _ => string.Empty };
-        var database = new Option<string?>("--database", "-d") { Description = Text["IntegrationDatabaseOption"], HelpName = "D" };
+        var server = GesComServerOption();
+        var database = GesComDatabaseOption();
         var inactive = new Option<bool>("--inactive") { Description = Text["IntegrationInactiveOption"] };
-        var command = new Command("add", Text["IntegrationAddDescription"]) { id, name, server, database, inactive, connection };
+        var command = new Command("add", Text["IntegrationAddDescription"]) { id, name, server, database, inactive };
+        connection.AddTo(command);
         command.SetHandler(context, parseResult =>
         {
             int identifier = parseResult.GetValue(id);
@@ -44,7 +53,7 @@ public static class IntegrationCommand
             string databaseValue = parseResult.GetValue(database) ?? throw new UsageException(Text["IntegrationDatabaseMissing"]);
             string serverValue = (parseResult.GetValue(server) ?? string.Empty).Trim();
             CheckLocation(serverValue, databaseValue);
-            var store = new IntegrationStore(Connection.Require(parseResult.GetValue(connection)));
+            var store = new IntegrationStore(connection.Open(parseResult, context));
             if (!store.Add(identifier, nameValue, serverValue, databaseValue.Trim(), !parseResult.GetValue(inactive)))
             {
                 throw new UsageException(Text["IntegrationExists", identifier]);
@@ -58,11 +67,12 @@ public static class IntegrationCommand
 
     private static Command List(CliContext context)
     {
-        var connection = CommonOptions.Connection();
-        var command = new Command("list", Text["IntegrationListDescription"]) { connection };
+        var connection = new ConnectionOptions();
+        var command = new Command("list", Text["IntegrationListDescription"]);
+        connection.AddTo(command);
         command.SetHandler(context, parseResult =>
         {
-            var rows = new IntegrationStore(Connection.Require(parseResult.GetValue(connection))).List();
+            var rows = new IntegrationStore(connection.Open(parseResult, context)).List();
             if (rows.Count == 0)
             {
                 context.Out.WriteLine(Text["IntegrationNone"]);
@@ -96,14 +106,15 @@ public static class IntegrationCommand
 
     private static Command Set(CliContext context)
     {
-        var connection = CommonOptions.Connection();
+        var connection = new ConnectionOptions();
         var id = IdArgument();
         var name = new Option<string?>("--name") { Description = Text["IntegrationNameOption"], HelpName = "NOM" };
-        var server = new Option<string?>("--server", "-s") { Description = Text["IntegrationServerOption"], HelpName = "S" };
-        var database = new Option<string?>("--database", "-d") { Description = Text["IntegrationDatabaseOption"], HelpName = "D" };
+        var server = GesComServerOption();
+        var database = GesComDatabaseOption();
         var active = new Option<bool?>("--active") { Description = Text["IntegrationActiveOption"], HelpName = "true|false" };
         var token = new Option<int?>("--token") { Description = Text["IntegrationTokenOption"], HelpName = "T" };
-        var command = new Command("set", Text["IntegrationSetDescription"]) { id, name, server, database, active, token, connection };
+        var command = new Command("set", Text["IntegrationSetDescription"]) { id, name, server, database, active, token };
+        connection.AddTo(command);
         command.SetHandler(context, parseResult =>
         {
             int identifier = parseResult.GetValue(id);
@@ -128,7 +139,7 @@ public static class IntegrationCommand
                 CheckLocation(serverValue ?? string.Empty, databaseValue ?? "database");
             }
 
-            var store = new IntegrationStore(Connection.Require(parseResult.GetValue(connection)));
+            var store = new IntegrationStore(connection.Open(parseResult, context));
             if (!store.Set(identifier, change))
             {
                 throw new UsageException(Text["IntegrationUnknown", identifier]);
@@ -142,13 +153,14 @@ public static class IntegrationCommand
 
     private static Command Remove(CliContext context)
     {
-        var connection = CommonOptions.Connection();
+        var connection = new ConnectionOptions();
         var id = IdArgument();
-        var command = new Command("remove", Text["IntegrationRemoveDescription"]) { id, connection };
+        var command = new Command("remove", Text["IntegrationRemoveDescription"]) { id };
+        connection.AddTo(command);
         command.SetHandler(context, parseResult =>
         {
             int identifier = parseResult.GetValue(id);
-            var store = new IntegrationStore(Connection.Require(parseResult.GetValue(connection)));
+            var store = new IntegrationStore(connection.Open(parseResult, context));
             if (!store.Remove(identifier))
             {
                 throw new UsageException(Text["IntegrationUnknown", identifier]);

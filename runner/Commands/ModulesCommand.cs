@@ -18,11 +18,12 @@ public static class ModulesCommand
     /// <summary>Builds the verb and its sub-verb.</summary>
     public static Command Create(CliContext context)
     {
-        var connection = CommonOptions.Connection();
-        var command = new Command("modules", Text["ModulesDescription"]) { connection, Set(context) };
+        var connection = new ConnectionOptions();
+        var command = new Command("modules", Text["ModulesDescription"]) { Set(context) };
+        connection.AddTo(command);
         command.SetHandler(context, async (parseResult, cancellationToken) =>
         {
-            string connectionString = Connection.Require(parseResult.GetValue(connection));
+            string connectionString = await connection.OpenAsync(parseResult, context, cancellationToken).ConfigureAwait(false);
             var (stored, flags) = await SysParamStore.ReadModulesAsync(connectionString, cancellationToken).ConfigureAwait(false);
             if (stored is null)
             {
@@ -61,13 +62,14 @@ public static class ModulesCommand
 
     private static Command Set(CliContext context)
     {
-        var connection = CommonOptions.Connection();
+        var connection = new ConnectionOptions();
         var list = new Argument<string>("MODULES") { Description = Text["ModulesArgument"] };
-        var command = new Command("set", Text["ModulesSetDescription"]) { list, connection };
+        var command = new Command("set", Text["ModulesSetDescription"]) { list };
+        connection.AddTo(command);
         command.SetHandler(context, async (parseResult, cancellationToken) =>
         {
             int flags = SysParamArguments.RequireModules(parseResult.GetValue(list));
-            string connectionString = Connection.Require(parseResult.GetValue(connection));
+            string connectionString = await connection.OpenAsync(parseResult, context, cancellationToken).ConfigureAwait(false);
 
             await SysParamStore.SetAsync(connectionString, Modules.ParameterName, flags.ToString(CultureInfo.InvariantCulture), context.Out, cancellationToken)
                 .ConfigureAwait(false);

@@ -16,20 +16,23 @@ public static class PublishCommand
     /// <summary>Builds the verb.</summary>
     public static Command Create(CliContext context)
     {
-        var connection = CommonOptions.Connection();
+        var connection = new ConnectionOptions();
         var package = new DeploymentInputs();
-        var output = new Option<string>("--output", "-o")
+
+        // --output/-o named this folder before --output came to mean a file everywhere: kept one release.
+        var output = new Option<string>("--output-dir")
         {
             Description = Text["OutputDirOption"],
             HelpName = "DIR",
             DefaultValueFactory = _ => "out",
-        };
+        }.WithDeprecated("--output", "-o");
 
-        var command = new Command("publish", Text["PublishDescription"]) { connection, package.Profile, package.Variables, package.Dacpac, output };
+        var command = new Command("publish", Text["PublishDescription"]) { package.Profile, package.Variables, package.Dacpac, output };
+        connection.AddTo(command);
         command.SetHandler(context, parseResult =>
         {
             // Every input is checked before anything is deployed or written.
-            string? connectionString = Connection.Find(parseResult.GetValue(connection));
+            string? connectionString = connection.Find(parseResult, context);
             var (packagePath, options) = package.Read(parseResult, context.Out);
             string outputDirectory = Path.GetFullPath(parseResult.GetValue(output)!);
             var deployer = new Deployer(context.Out);
@@ -40,6 +43,7 @@ public static class PublishCommand
                 return ExitCodes.Success;
             }
 
+            Cli.Connection.Probe(connectionString);
             byte[]? assemblyHash = PackageClrHash.Read(packagePath);
             var facts = Prerequisites.Read(connectionString, assemblyHash ?? []);
             var findings = Prerequisites.Evaluate(assemblyHash is null ? facts with { AssemblyHashTrusted = true } : facts);

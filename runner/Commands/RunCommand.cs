@@ -14,15 +14,25 @@ public static class RunCommand
     private static readonly Localizer Text = new("Run");
 
     /// <summary>Builds the verb.</summary>
-    public static Command Create(CliContext context) => Create(context, new SqlRunEnvironment(), TimeProvider.System);
+    public static Command Create(CliContext context) => Create(context, new ProbedRunEnvironment(new SqlRunEnvironment()), TimeProvider.System);
 
     /// <summary>Builds the verb on <paramref name="environment"/> (tests pass a fake).</summary>
     public static Command Create(CliContext context, IRunEnvironment environment, TimeProvider time)
     {
         var component = new Argument<string>("COMPONENT") { Description = Text["ComponentArgument"] };
-        var paths = new Argument<string[]>("PATH") { Description = Text["PathArgument"], Arity = ArgumentArity.OneOrMore };
-        var connection = CommonOptions.Connection();
-        var integration = new Option<int?>("--integration", "-i") { Description = Text["IntegrationOption"], HelpName = "N" };
+        var paths = new Argument<string[]>("PATH") { Description = Text["PathArgument"], Arity = ArgumentArity.ZeroOrMore };
+
+        // -i FILE is sqlcmd's input file; --integration has no short name so that it cannot be mistaken for it.
+        var inputs = new Option<string[]>("--input", "-i")
+        {
+            Description = Text["InputOption"],
+            HelpName = "FILE",
+            Arity = ArgumentArity.OneOrMore,
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var connection = new ConnectionOptions();
+        var queryTimeout = new Option<int>("--query-timeout") { Description = Text["QueryTimeoutOption"], HelpName = "SECONDS" };
+        var integration = new Option<int?>("--integration") { Description = Text["IntegrationOption"], HelpName = "N" };
         var variables = CommonOptions.Variables(Text["VariableOption"]);
         var noVariables = new Option<bool>("--no-variables", "-x") { Description = Text["NoVariablesOption"] };
         var logDir = new Option<string?>("--log-dir") { Description = Text["LogDirOption", BachsqlLogFiles.DirectoryVariable], HelpName = "DIR" };
@@ -33,11 +43,24 @@ public static class RunCommand
 
         var command = new Command("run", Text["RunDescription"])
         {
-            component, paths, connection, integration, variables, noVariables, logDir, dryRun, force, gescomServer, gescomDatabase,
+            component, paths, inputs, integration, variables, noVariables, logDir, dryRun, force, gescomServer, gescomDatabase, queryTimeout,
         };
+        connection.AddTo(command);
         command.SetHandler(context, async (parseResult, cancellationToken) =>
         {
             string name = ComponentName.Validate(parseResult.GetValue(component));
+            string[] scripts = [.. parseResult.GetValue(paths) ?? [], .. parseResult.GetValue(inputs) ?? []];
+            if (scripts.Length == 0)
+            {
+                throw new UsageException(Text["PathsMissing"]);
+            }
+
+            int batchTimeout = parseResult.GetValue(queryTimeout);
+            if (batchTimeout < 0)
+            {
+                throw new UsageException(Text["QueryTimeoutInvalid", batchTimeout]);
+            }
+
             bool isDryRun = parseResult.GetValue(dryRun);
             int? integrationId = parseResult.GetValue(integration);
             string? server = parseResult.GetValue(gescomServer);
@@ -52,7 +75,13 @@ public static class RunCommand
                 throw new UsageException(Text["GesComServerAlone"]);
             }
 
-            string? connectionString = Connection.Find(parseResult.GetValue(connection));
+            string? connectionString = connection.Find(parseResult, context);
+            if (connectionString is not null)
+            {
+                // Carried by the connection string to the batch executor (SqlRunSession), 0 meaning no limit.
+                connectionString = new Microsoft.Data.SqlClient.SqlConnectionStringBuilder(connectionString) { CommandTimeout = batchTimeout }.ConnectionString;
+            }
+
             if (!isDryRun)
             {
                 connectionString = Connection.Require(connectionString);
@@ -66,7 +95,7 @@ public static class RunCommand
             var request = new RunRequest
             {
                 Component = name,
-                Paths = parseResult.GetValue(paths)!,
+                Paths = scripts,
                 Variables = variableValues,
                 SubstituteVariables = !parseResult.GetValue(noVariables),
                 LogDirectory = BachsqlLogFiles.ResolveDirectory(parseResult.GetValue(logDir)),
@@ -76,7 +105,7 @@ public static class RunCommand
                 GesComServer = server,
                 GesComDatabase = database,
                 ConnectionString = connectionString,
-                OptionsText = DescribeOptions(variableValues, integrationId, server, database, isDryRun, parseResult.GetValue(force), parseResult.GetValue(noVariables)),
+                OptionsText = DescribeOptions(variableValues, integrationId, server, database, isDryRun, parseResult.GetValue(force), parseResult.GetValue(noVariables), batchTimeout),
             };
             try
             {
@@ -96,7 +125,7 @@ public static class RunCommand
     /// <summary>The options for the log header; never the connection string, which may hold a password.</summary>
     private static string DescribeOptions(
         IReadOnlyDictionary<string, string> variables, int? integration, string? server, string? database,
-        bool dryRun, bool force, bool noVariables)
+        bool dryRun, bool force, bool noVariables, int queryTimeout)
     {
         var parts = new List<string>();
         if (integration is int id)
@@ -123,6 +152,11 @@ public static class RunCommand
         if (force)
         {
             parts.Add("--force");
+        }
+
+        if (queryTimeout > 0)
+        {
+            parts.Add("--query-timeout " + queryTimeout.ToString(CultureInfo.InvariantCulture));
         }
 
         return parts.Count == 0 ? "-" : string.Join(' ', parts);

@@ -15,21 +15,21 @@ public static class ScriptCommand
     {
         var output = new Option<string>("--output", "-o") { Description = Text["ScriptOutputOption"], HelpName = "FILE", Required = true };
         var targetDacpac = new Option<string?>("--target-dacpac") { Description = Text["TargetDacpacOption"], HelpName = "FILE" };
-        var connection = CommonOptions.Connection();
+        var connection = new ConnectionOptions();
         var package = new DeploymentInputs();
 
-        var command = new Command("script", Text["ScriptDescription"]) { output, targetDacpac, connection, package.Profile, package.Variables, package.Dacpac };
-        command.Validators.Add(result =>
-        {
-            if (result.GetResult(targetDacpac) is not null && result.GetResult(connection) is not null)
-            {
-                result.AddError(Text["TargetExclusive"]);
-            }
-        });
+        var command = new Command("script", Text["ScriptDescription"]) { output, targetDacpac, package.Profile, package.Variables, package.Dacpac };
+        connection.AddTo(command);
         command.SetHandler(context, parseResult =>
         {
             // Every input is checked before anything is compared or written.
-            string? connectionString = Connection.Find(parseResult.GetValue(connection));
+            bool connectionGiven = parseResult.GetResult(connection.ConnectionString) is not null || parseResult.GetResult(connection.Server) is not null;
+            if (parseResult.GetResult(targetDacpac) is not null && connectionGiven)
+            {
+                throw new UsageException(Text["TargetExclusive"]);
+            }
+
+            string? connectionString = parseResult.GetResult(targetDacpac) is null ? connection.Find(parseResult, context) : null;
             var (packagePath, options) = package.Read(parseResult, context.Out);
             string outputPath = Path.GetFullPath(parseResult.GetValue(output)!);
             string? target = parseResult.GetValue(targetDacpac);
@@ -47,6 +47,8 @@ public static class ScriptCommand
                 }
                 else if (connectionString is not null)
                 {
+                    // DacFx retries an unreachable server for minutes, whatever Connect Timeout says: probe first.
+                    Cli.Connection.Probe(connectionString);
                     script = new Deployer(context.Out).ScriptAgainstDatabase(packagePath, connectionString, options);
                 }
                 else

@@ -19,13 +19,14 @@ public static class SysParamCommand
 
     private static Command Get(CliContext context)
     {
-        var connection = CommonOptions.Connection();
+        var connection = new ConnectionOptions();
         var name = new Argument<string>("NAME") { Description = Text["NameArgument"] };
-        var command = new Command("get", Text["GetDescription"]) { name, connection };
+        var command = new Command("get", Text["GetDescription"]) { name };
+        connection.AddTo(command);
         command.SetHandler(context, async (parseResult, cancellationToken) =>
         {
             string parameter = SysParamArguments.RequireName(parseResult.GetValue(name));
-            string connectionString = Connection.Require(parseResult.GetValue(connection));
+            string connectionString = await connection.OpenAsync(parseResult, context, cancellationToken).ConfigureAwait(false);
 
             string? value = await SysParamStore.GetAsync(connectionString, parameter, cancellationToken).ConfigureAwait(false);
             if (value is null)
@@ -42,14 +43,15 @@ public static class SysParamCommand
 
     private static Command Set(CliContext context)
     {
-        var connection = CommonOptions.Connection();
+        var connection = new ConnectionOptions();
         var name = new Argument<string>("NAME") { Description = Text["NameArgument"] };
         var value = new Argument<string>("VALUE") { Description = Text["ValueArgument"] };
-        var command = new Command("set", Text["SetDescription"]) { name, value, connection };
+        var command = new Command("set", Text["SetDescription"]) { name, value };
+        connection.AddTo(command);
         command.SetHandler(context, async (parseResult, cancellationToken) =>
         {
             string parameter = SysParamArguments.RequireName(parseResult.GetValue(name));
-            string connectionString = Connection.Require(parseResult.GetValue(connection));
+            string connectionString = await connection.OpenAsync(parseResult, context, cancellationToken).ConfigureAwait(false);
 
             await SysParamStore.SetAsync(connectionString, parameter, parseResult.GetValue(value) ?? string.Empty, context.Out, cancellationToken)
                 .ConfigureAwait(false);

@@ -17,8 +17,7 @@ public static class TestCommand
     /// <summary>Builds the verb.</summary>
     public static Command Create(CliContext context)
     {
-        var connection = CommonOptions.Connection();
-        connection.Description = Text["ConnectionOption"];
+        var connection = new ConnectionOptions(Text["ConnectionOption"]);
         var tsqlt = new Option<string?>("--tsqlt") { Description = Text["TsqltOption"], HelpName = "FILE" };
         var tests = new Option<string>("--tests")
         {
@@ -31,11 +30,12 @@ public static class TestCommand
         var profile = new Option<string?>("--profile") { Description = Text["ProfileOption"], HelpName = "FILE" };
         var keep = new Option<bool>("--keep") { Description = Text["KeepOption"] };
 
-        var command = new Command("test", Text["TestDescription"]) { connection, tsqlt, tests, dacpac, gesCom, profile, keep };
+        var command = new Command("test", Text["TestDescription"]) { tsqlt, tests, dacpac, gesCom, profile, keep };
+        connection.AddTo(command);
         command.SetHandler(context, parseResult =>
         {
             // Every input is checked, and every script split into batches, before the server is touched.
-            string server = Connection.Require(parseResult.GetValue(connection));
+            string server = connection.Require(parseResult, context);
             string? tsqltPath = parseResult.GetValue(tsqlt);
             if (string.IsNullOrWhiteSpace(tsqltPath))
             {
@@ -46,6 +46,7 @@ public static class TestCommand
             var options = DeployOptionsFactory.Create(parseResult.GetValue(profile), new Dictionary<string, string>(), context.Out);
             TestPlan plan = TestPlan.Create(
                 server, tsqltPath, parseResult.GetValue(tests)!, package, parseResult.GetValue(gesCom), options, parseResult.GetValue(keep));
+            Connection.Probe(server);
             return new TestRun(plan, context.Out, context.Error).Execute();
         });
         return command;

@@ -15,8 +15,12 @@ public static class TokensCommand
     /// <summary>Builds the verb and its sub-verb.</summary>
     public static Command Create(CliContext context)
     {
-        var server = new Option<string>("--server", "-s") { Description = Text["ServerOption"], HelpName = "S", DefaultValueFactory = _ => string.Empty };
-        var database = new Option<string?>("--database", "-d") { Description = Text["DatabaseOption"], HelpName = "D" };
+        // tokens expand never connects, so the old names of the GesCom location collide with
+        // nothing here: kept one release, deprecated, for scripts written before --gescom-*.
+        var server = new Option<string>("--gescom-server") { Description = Text["ServerOption"], HelpName = "S", DefaultValueFactory = _ => string.Empty }
+            .WithDeprecated("--server", "-s");
+        var database = new Option<string?>("--gescom-database") { Description = Text["DatabaseOption"], HelpName = "D" }
+            .WithDeprecated("--database", "-d");
         var localServer = new Option<string?>("--local-server") { Description = Text["LocalServerOption"], HelpName = "NAME" };
         var expand = new Command("expand", Text["ExpandDescription"]) { server, database, localServer };
         expand.SetHandler(context, parseResult =>

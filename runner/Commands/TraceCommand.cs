@@ -18,16 +18,17 @@ public static class TraceCommand
     /// <summary>Builds the verb.</summary>
     public static Command Create(CliContext context)
     {
-        var connection = CommonOptions.Connection();
-        var integration = new Option<int?>("--integration", "-i") { Description = Text["TraceIntegrationOption"], HelpName = "N" };
+        var connection = new ConnectionOptions();
+        var integration = new Option<int?>("--integration") { Description = Text["TraceIntegrationOption"], HelpName = "N" };
         var status = AutosyncCommand.StatusOption(required: false);
         var token = AutosyncCommand.TokenOption();
         var output = new Option<string?>("--output", "-o") { Description = Text["TraceOutputOption"], HelpName = "FILE" };
-        var command = new Command("trace", Text["TraceDescription"]) { integration, status, token, output, connection };
+        var command = new Command("trace", Text["TraceDescription"]) { integration, status, token, output };
+        connection.AddTo(command);
         command.SetHandler(context, async (parseResult, cancellationToken) =>
         {
             int? tokenValue = AutosyncCommand.CheckToken(parseResult.GetValue(token));
-            string connectionString = Connection.Require(parseResult.GetValue(connection));
+            string connectionString = await connection.OpenAsync(parseResult, context, cancellationToken).ConfigureAwait(false);
             string? file = parseResult.GetValue(output);
             StreamWriter? copy = null;
             try

@@ -141,6 +141,7 @@ internal sealed class SqlRunSession(SqlConnection control, string connectionStri
 /// </summary>
 internal sealed class SqlBatchExecutor(string connectionString) : IBatchExecutor
 {
+    private readonly int commandTimeout = new SqlConnectionStringBuilder(connectionString).CommandTimeout;
     private SqlConnection? connection;
     private Sink? current;
 
@@ -172,7 +173,10 @@ internal sealed class SqlBatchExecutor(string connectionString) : IBatchExecutor
                 current = sink;
             }
 
-            await using var command = new SqlCommand(sql, connection) { CommandTimeout = 0 };
+            // crmdb run --query-timeout arrives as the connection string's Command Timeout (0: no limit;
+            // "SqlConnection.CommandTimeout Property", learn.microsoft.com, Microsoft.Data.SqlClient);
+            // a batch that exceeds it fails with SqlException -2, reported below as the batch's error.
+            await using var command = new SqlCommand(sql, connection) { CommandTimeout = commandTimeout };
             command.StatementCompleted += (_, e) => sink.Rows(e.RecordCount);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             do

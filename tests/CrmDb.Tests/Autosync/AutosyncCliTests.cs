@@ -19,7 +19,7 @@ public sealed class AutosyncCliTests : IDisposable
     [Fact]
     public void Autosync_new_writes_the_hook_file_named_after_order_and_label()
     {
-        var result = CliRunner.Run("autosync", "new", "0301", "specif_repli", "--output", work);
+        var result = CliRunner.Run("autosync", "new", "0301", "specif_repli", "--output-dir", work);
 
         Assert.Equal(ExitCodes.Success, result.ExitCode);
         string path = Path.Combine(work, "AUTOSYNC_0301_specif_repli.sql");
@@ -37,7 +37,7 @@ public sealed class AutosyncCliTests : IDisposable
     [InlineData("en", "0301", "a b", "LABEL 'a b': the label is letters, digits and _ only")]
     public void Autosync_new_with_a_bad_order_or_label_exits_2_and_writes_nothing(string language, string order, string label, string message)
     {
-        var result = CliRunner.Run("autosync", "new", order, label, "--output", work, "--lang", language);
+        var result = CliRunner.Run("autosync", "new", order, label, "--output-dir", work, "--lang", language);
 
         Assert.Equal(ExitCodes.BadInput, result.ExitCode);
         Assert.Contains(message, result.Error, StringComparison.Ordinal);
@@ -51,9 +51,9 @@ public sealed class AutosyncCliTests : IDisposable
         string path = Path.Combine(work, "AUTOSYNC_0100_x.sql");
         File.WriteAllText(path, "-- mine");
 
-        var refused = CliRunner.Run("autosync", "new", "0100", "x", "--output", work);
+        var refused = CliRunner.Run("autosync", "new", "0100", "x", "--output-dir", work);
         string kept = File.ReadAllText(path);
-        var forced = CliRunner.Run("autosync", "new", "0100", "x", "--output", work, "--force");
+        var forced = CliRunner.Run("autosync", "new", "0100", "x", "--output-dir", work, "--force");
 
         Assert.Equal(ExitCodes.BadInput, refused.ExitCode);
         Assert.Contains("--force", refused.Error, StringComparison.Ordinal);
@@ -71,9 +71,9 @@ public sealed class AutosyncCliTests : IDisposable
     [InlineData("autosync", "run", "--integration", "1", "--status", "success", "--token", "-5")]
     [InlineData("trace", "--status", "done")]
     [InlineData("trace", "--token", "-1")]
-    [InlineData("integration", "add", "1", "--database", "BIJOU")]
+    [InlineData("integration", "add", "1", "--gescom-database", "BIJOU")]
     [InlineData("integration", "add", "1", "--name", "Bijou")]
-    [InlineData("integration", "add", "x", "--name", "Bijou", "--database", "BIJOU")]
+    [InlineData("integration", "add", "x", "--name", "Bijou", "--gescom-database", "BIJOU")]
     [InlineData("integration", "set", "1")]
     [InlineData("integration", "set", "1", "--active", "maybe")]
     [InlineData("integration", "set", "1", "--token", "-1")]
@@ -89,7 +89,7 @@ public sealed class AutosyncCliTests : IDisposable
     [Fact]
     public void An_integration_name_too_long_for_the_table_exits_2()
     {
-        var result = CliRunner.Run("integration", "add", "1", "--name", new string('n', 101), "--database", "BIJOU",
+        var result = CliRunner.Run("integration", "add", "1", "--name", new string('n', 101), "--gescom-database", "BIJOU",
             "--connection", "Server=nowhere.invalid;Database=crm;Connect Timeout=1");
 
         Assert.Equal(ExitCodes.BadInput, result.ExitCode);

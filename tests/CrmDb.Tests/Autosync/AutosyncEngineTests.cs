@@ -17,7 +17,7 @@ public sealed class AutosyncEngineTests
         database.Execute("CREATE PROCEDURE dbo.AUTOSYNC_0150_fails AS BEGIN INSERT dbo.HookLog (Hook) VALUES (N'fails'); SELECT 1 / 0; END;");
         string[] connection = ["--connection", database.ConnectionString];
 
-        var added = CliRunner.Run(["integration", "add", "1", "--name", "Bijou", "--database", "GESCOM", .. connection]);
+        var added = CliRunner.Run(["integration", "add", "1", "--name", "Bijou", "--gescom-database", "GESCOM", .. connection]);
         var trace = CliRunner.Run(["trace", "--integration", "1", "--token", "5", .. connection]);
         long afterTrace = Convert.ToInt64(database.Scalar("SELECT COUNT(*) FROM dbo.HookLog;"));
         var run = CliRunner.Run(["autosync", "run", "--integration", "1", "--status", "success", "--token", "5", .. connection]);
@@ -83,7 +83,7 @@ public sealed class AutosyncEngineTests
         string server = Engine.RequireConnection();
         var database = ThrowawayDatabase.Create(server);
         var published = CliRunner.Run("publish", "--connection", database.ConnectionString, "--dacpac", Repository.CrmDbDacpac,
-            "--profile", Repository.PathOf("database", "CrmDb.publish.xml"), "--output", Path.Combine(Path.GetTempPath(), "crmdb-publish-" + Guid.NewGuid().ToString("N")));
+            "--profile", Repository.PathOf("database", "CrmDb.publish.xml"), "--output-dir", Path.Combine(Path.GetTempPath(), "crmdb-publish-" + Guid.NewGuid().ToString("N")));
         if (published.ExitCode != ExitCodes.Success)
         {
             database.Dispose();

@@ -17,7 +17,7 @@ public sealed class PublishEngineTests
         database.Execute("INSERT dbo.Account (Acc_AccountId, acc_erp_account_id, acc_site) VALUES (1, N'C001', N'kept');");
         string output = Path.Combine(Path.GetTempPath(), "crmdb-publish-" + Guid.NewGuid().ToString("N"));
         string[] args = ["publish", "--connection", database.ConnectionString, "--dacpac", Repository.CrmDbDacpac,
-            "--profile", Repository.PathOf("database", "CrmDb.publish.xml"), "--output", output];
+            "--profile", Repository.PathOf("database", "CrmDb.publish.xml"), "--output-dir", output];
 
         var first = CliRunner.Run(args);
         var second = CliRunner.Run(args);
@@ -43,7 +43,7 @@ public sealed class PublishEngineTests
         database.Execute($"CREATE ASSEMBLY [CrmDb.Clr] FROM 0x{Convert.ToHexString(older)} WITH PERMISSION_SET = SAFE;");
         database.Execute("CREATE FUNCTION dbo.MC_expandtokens(@sql nvarchar(max), @server nvarchar(128), @database nvarchar(128)) RETURNS nvarchar(max) AS EXTERNAL NAME [CrmDb.Clr].[CrmDb.Clr.SqlEntryPoints].[ExpandTokens];");
         string[] args = ["publish", "--connection", database.ConnectionString, "--dacpac", Repository.CrmDbDacpac,
-            "--profile", Repository.PathOf("database", "CrmDb.publish.xml"), "--output", Path.Combine(Path.GetTempPath(), "crmdb-publish-" + Guid.NewGuid().ToString("N"))];
+            "--profile", Repository.PathOf("database", "CrmDb.publish.xml"), "--output-dir", Path.Combine(Path.GetTempPath(), "crmdb-publish-" + Guid.NewGuid().ToString("N"))];
 
         var result = CliRunner.Run(args);
 

@@ -17,11 +17,7 @@ public static class CliRunner
         OneAtATime.Wait();
         try
         {
-            var output = new StringWriter();
-            var error = new StringWriter();
-            int exitCode = CrmDbApp.RunAsync(args, new CliContext(new StringReader(input), output, error, IsInteractive: false))
-                .GetAwaiter().GetResult();
-            return new CliResult(exitCode, output.ToString(), error.ToString());
+            return RunLocked(input, args);
         }
         finally
         {
@@ -29,6 +25,43 @@ public static class CliRunner
         }
     }
 
+    /// <summary>
+    /// Runs crmdb with <paramref name="environment"/> set for this run only (null removes a
+    /// variable), inside the same lock, so that no other run sees it.
+    /// </summary>
+    public static CliResult RunWithEnvironment(IReadOnlyDictionary<string, string?> environment, params string[] args)
+    {
+        OneAtATime.Wait();
+        var saved = environment.Keys.ToDictionary(k => k, Environment.GetEnvironmentVariable);
+        try
+        {
+            foreach (var (name, value) in environment)
+            {
+                Environment.SetEnvironmentVariable(name, value);
+            }
+
+            return RunLocked(string.Empty, args);
+        }
+        finally
+        {
+            foreach (var (name, value) in saved)
+            {
+                Environment.SetEnvironmentVariable(name, value);
+            }
+
+            OneAtATime.Release();
+        }
+    }
+
     /// <summary>Runs crmdb with no standard input.</summary>
     public static CliResult Run(params string[] args) => RunWithInput(string.Empty, args);
+
+    private static CliResult RunLocked(string input, string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int exitCode = CrmDbApp.RunAsync(args, new CliContext(new StringReader(input), output, error, IsInteractive: false))
+            .GetAwaiter().GetResult();
+        return new CliResult(exitCode, output.ToString(), error.ToString());
+    }
 }

@@ -67,14 +67,16 @@ public sealed class CliFoundationTests : IDisposable
         var result = CliRunner.Run("--help", "--lang", "en");
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Contains("0 done, 1 processing errors, 2 bad usage or input", result.Out, StringComparison.Ordinal);
+        Assert.Contains("0 done, 1 processing errors", result.Out, StringComparison.Ordinal);
+        Assert.Contains("2 bad usage or input", result.Out, StringComparison.Ordinal);
+        Assert.Contains("130 interrupted by the user", result.Out, StringComparison.Ordinal);
     }
 
     [Theory]
     [InlineData("no-such-verb")]
     [InlineData("publish", "--no-such-option")]
     [InlineData("script")]
-    [InlineData("tokens", "expand", "--server")]
+    [InlineData("tokens", "expand", "--gescom-server")]
     public void Bad_usage_exits_2(params string[] args)
     {
         var result = CliRunner.Run(args);
@@ -97,7 +99,7 @@ public sealed class CliFoundationTests : IDisposable
     {
         var result = CliRunner.RunWithInput(
             "SELECT CT_Num FROM #F_COMPTET# G JOIN #P_REGLEMENT# P ON 1 = 1 JOIN #work# W ON 1 = 1",
-            "tokens", "expand", "--server", "GESCOM01", "--database", "BIJOU");
+            "tokens", "expand", "--gescom-server", "GESCOM01", "--gescom-database", "BIJOU");
 
         Assert.Equal(ExitCodes.Success, result.ExitCode);
         Assert.Equal("SELECT CT_Num FROM [GESCOM01].[BIJOU].dbo.F_COMPTET G JOIN [GESCOM01].[BIJOU].dbo.P_REGLEMENT P ON 1 = 1 JOIN #work# W ON 1 = 1", result.Out);
@@ -112,7 +114,7 @@ public sealed class CliFoundationTests : IDisposable
     [InlineData("other", "[other].[BIJOU].dbo.F_COMPTET")]
     public void Tokens_expand_uses_three_part_names_on_the_local_instance(string server, string expected)
     {
-        var result = CliRunner.RunWithInput("#F_COMPTET#", "tokens", "expand", "--server", server, "--database", "BIJOU", "--local-server", "CRM-SQL01");
+        var result = CliRunner.RunWithInput("#F_COMPTET#", "tokens", "expand", "--gescom-server", server, "--gescom-database", "BIJOU", "--local-server", "CRM-SQL01");
 
         Assert.Equal(expected, result.Out);
     }
@@ -120,18 +122,18 @@ public sealed class CliFoundationTests : IDisposable
     [Fact]
     public void Tokens_expand_quotes_hostile_names_as_QUOTENAME_does()
     {
-        var result = CliRunner.RunWithInput("#F_COMPTET#", "tokens", "expand", "--server", "a]b; DROP TABLE x--", "--database", "d 'q'");
+        var result = CliRunner.RunWithInput("#F_COMPTET#", "tokens", "expand", "--gescom-server", "a]b; DROP TABLE x--", "--gescom-database", "d 'q'");
 
         Assert.Equal(ExitCodes.Success, result.ExitCode);
         Assert.Equal("[a]]b; DROP TABLE x--].[d 'q'].dbo.F_COMPTET", result.Out);
     }
 
     [Theory]
-    [InlineData("fr", "--database manque")]
-    [InlineData("en", "--database is missing")]
+    [InlineData("fr", "--gescom-database manque")]
+    [InlineData("en", "--gescom-database is missing")]
     public void Tokens_expand_without_database_exits_2_with_a_clear_message(string language, string message)
     {
-        var result = CliRunner.RunWithInput("#F_COMPTET#", "tokens", "expand", "--server", "S", "--lang", language);
+        var result = CliRunner.RunWithInput("#F_COMPTET#", "tokens", "expand", "--gescom-server", "S", "--lang", language);
 
         Assert.Equal(ExitCodes.BadInput, result.ExitCode);
         Assert.Contains(message, result.Error, StringComparison.Ordinal);
@@ -145,7 +147,7 @@ public sealed class CliFoundationTests : IDisposable
         Environment.SetEnvironmentVariable(Connection.EnvironmentVariable, null);
         try
         {
-            var result = CliRunner.Run("publish", "--dacpac", Repository.CrmDbDacpac, "--profile", Repository.PathOf("database", "CrmDb.publish.xml"), "--output", work);
+            var result = CliRunner.Run("publish", "--dacpac", Repository.CrmDbDacpac, "--profile", Repository.PathOf("database", "CrmDb.publish.xml"), "--output-dir", work);
 
             Assert.Equal(ExitCodes.Success, result.ExitCode);
             string script = File.ReadAllText(Path.Combine(work, "CrmDb.CrmDb.publish.sql"));
@@ -165,8 +167,8 @@ public sealed class CliFoundationTests : IDisposable
     [Fact]
     public void Publish_with_a_missing_package_or_profile_exits_2_and_writes_nothing()
     {
-        var noPackage = CliRunner.Run("publish", "--dacpac", Path.Combine(work, "none.dacpac"), "--output", work);
-        var noProfile = CliRunner.Run("publish", "--dacpac", Repository.CrmDbDacpac, "--profile", Path.Combine(work, "none.xml"), "--output", work);
+        var noPackage = CliRunner.Run("publish", "--dacpac", Path.Combine(work, "none.dacpac"), "--output-dir", work);
+        var noProfile = CliRunner.Run("publish", "--dacpac", Repository.CrmDbDacpac, "--profile", Path.Combine(work, "none.xml"), "--output-dir", work);
 
         Assert.Equal(ExitCodes.BadInput, noPackage.ExitCode);
         Assert.Contains("none.dacpac", noPackage.Error, StringComparison.Ordinal);
@@ -178,7 +180,7 @@ public sealed class CliFoundationTests : IDisposable
     [Fact]
     public void Publish_with_a_malformed_connection_string_exits_2()
     {
-        var result = CliRunner.Run("publish", "--dacpac", Repository.CrmDbDacpac, "--connection", "this is not a connection string", "--output", work);
+        var result = CliRunner.Run("publish", "--dacpac", Repository.CrmDbDacpac, "--connection", "this is not a connection string", "--output-dir", work);
 
         Assert.Equal(ExitCodes.BadInput, result.ExitCode);
         Assert.Contains("Server=", result.Error, StringComparison.Ordinal);

@@ -219,7 +219,7 @@ public sealed class SysParamsEngineTests
             database.Execute(customSysParams);
             var publish = CliRunner.Run("publish", "--connection", database.ConnectionString, "--dacpac", Repository.CrmDbDacpac,
                 "--profile", Repository.PathOf("database", "CrmDb.publish.xml"),
-                "--output", Path.Combine(Path.GetTempPath(), "crmdb-publish-" + Guid.NewGuid().ToString("N")));
+                "--output-dir", Path.Combine(Path.GetTempPath(), "crmdb-publish-" + Guid.NewGuid().ToString("N")));
             Assert.True(publish.ExitCode == ExitCodes.Success, publish.Out + publish.Error);
             return database;
         }
