@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using CrmDb.Runner.Batches;
 using CrmDb.Runner.Cli;
 using CrmDb.Runner.Processing;
 
@@ -25,6 +26,7 @@ public static class RunCommand
         var integration = new Option<int?>("--integration", "-i") { Description = Text["IntegrationOption"], HelpName = "N" };
         var variables = CommonOptions.Variables(Text["VariableOption"]);
         var noVariables = new Option<bool>("--no-variables", "-x") { Description = Text["NoVariablesOption"] };
+        var codePage = CommonOptions.CodePage();
         var logDir = new Option<string?>("--log-dir") { Description = Text["LogDirOption", BachsqlLogFiles.DirectoryVariable], HelpName = "DIR" };
         var dryRun = new Option<bool>("--dry-run") { Description = Text["DryRunOption"] };
         var force = new Option<bool>("--force") { Description = Text["ForceOption"] };
@@ -33,7 +35,7 @@ public static class RunCommand
 
         var command = new Command("run", Text["RunDescription"])
         {
-            component, paths, connection, integration, variables, noVariables, logDir, dryRun, force, gescomServer, gescomDatabase,
+            component, paths, connection, integration, variables, noVariables, logDir, dryRun, force, gescomServer, gescomDatabase, codePage,
         };
         command.SetHandler(context, async (parseResult, cancellationToken) =>
         {
@@ -63,12 +65,14 @@ public static class RunCommand
             }
 
             var variableValues = CommonOptions.ParseVariables(parseResult.GetValue(variables));
+            var inputEncoding = ScriptEncoding.FromOption(parseResult.GetValue(codePage));
             var request = new RunRequest
             {
                 Component = name,
                 Paths = parseResult.GetValue(paths)!,
                 Variables = variableValues,
                 SubstituteVariables = !parseResult.GetValue(noVariables),
+                InputEncoding = inputEncoding,
                 LogDirectory = BachsqlLogFiles.ResolveDirectory(parseResult.GetValue(logDir)),
                 DryRun = isDryRun,
                 Force = parseResult.GetValue(force),

@@ -40,7 +40,7 @@ public sealed class RunOrchestrator(CliContext context, IRunEnvironment environm
         GesComLocation? location = request.GesComDatabase is null
             ? null
             : CreateLocation(request.GesComServer, request.GesComDatabase, null);
-        var readerOptions = new BatchReaderOptions { Variables = request.Variables, SubstituteVariables = request.SubstituteVariables };
+        var readerOptions = new BatchReaderOptions { Variables = request.Variables, SubstituteVariables = request.SubstituteVariables, Open = ScriptText.Opener(request.InputEncoding) };
         var plans = ScriptPlanner.Plan(scripts, readerOptions, tokensAllowed: location is not null || request.Integration is not null);
         bool planFailed = plans.Any(p => p.Error is not null);
 
