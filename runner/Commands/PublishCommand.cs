@@ -1,6 +1,7 @@
 using System.CommandLine;
 using CrmDb.Runner.Cli;
 using CrmDb.Runner.Deployment;
+using Microsoft.Data.SqlClient;
 using Microsoft.SqlServer.Dac;
 
 namespace CrmDb.Runner.Commands;
@@ -11,6 +12,9 @@ namespace CrmDb.Runner.Commands;
 /// </summary>
 public static class PublishCommand
 {
+    /// <summary>The database an offline script targets when --database is not given: the usual name of a Sage CRM database.</summary>
+    public const string OfflineDatabaseName = "CRM";
+
     private static readonly Localizer Text = new("Deployment");
 
     /// <summary>Builds the verb.</summary>
@@ -25,17 +29,32 @@ public static class PublishCommand
             DefaultValueFactory = _ => "out",
         };
 
-        var command = new Command("publish", Text["PublishDescription"]) { connection, package.Profile, package.Variables, package.Dacpac, output };
+        // Offline, names the target in the script and the report; with a connection, it is the
+        // connection's database (the meaning --database has on every verb that connects).
+        var database = new Option<string?>("--database") { Description = Text["DatabaseOption", OfflineDatabaseName], HelpName = "NAME" };
+
+        var command = new Command("publish", Text["PublishDescription"]) { connection, package.Profile, package.Variables, package.Dacpac, output, database };
         command.SetHandler(context, parseResult =>
         {
             // Every input is checked before anything is deployed or written.
             string? connectionString = Connection.Find(parseResult.GetValue(connection));
+            string? databaseName = parseResult.GetValue(database);
+            if (databaseName is not null && (databaseName.Length is 0 or > 128 || databaseName.Any(char.IsControl)))
+            {
+                throw new UsageException(Text["DatabaseInvalid", databaseName]);
+            }
+
+            if (connectionString is not null && databaseName is not null)
+            {
+                connectionString = new SqlConnectionStringBuilder(connectionString) { InitialCatalog = databaseName }.ConnectionString;
+            }
+
             var (packagePath, options) = package.Read(parseResult, context.Out);
             string outputDirectory = Path.GetFullPath(parseResult.GetValue(output)!);
             var deployer = new Deployer(context.Out);
             if (connectionString is null)
             {
-                deployer.ScriptForEmptyDatabase(packagePath, options, outputDirectory, "CrmDb");
+                deployer.ScriptForEmptyDatabase(packagePath, options, outputDirectory, databaseName ?? OfflineDatabaseName);
                 context.Out.WriteLine(Text["HowToDeploy", Cli.Connection.EnvironmentVariable]);
                 return ExitCodes.Success;
             }
