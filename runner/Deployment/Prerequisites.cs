@@ -63,7 +63,7 @@ public static class Prerequisites
             reader.IsDBNull(8) ? connection.DataSource : reader.GetString(8));
     }
 
-    /// <summary>Judges the facts (DESIGN.md decisions 9 and 10).</summary>
+    /// <summary>Judges the facts (docs/design.md decisions 9 and 10).</summary>
     public static IReadOnlyList<PrerequisiteFinding> Evaluate(ServerFacts facts)
     {
         var findings = new List<PrerequisiteFinding>();

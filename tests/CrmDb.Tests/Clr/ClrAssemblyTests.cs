@@ -5,7 +5,7 @@ using CrmDb.Tests.Infrastructure;
 
 namespace CrmDb.Tests.Clr;
 
-/// <summary>What SQL Server's SAFE permission set and DESIGN.md ask of CrmDb.Clr.</summary>
+/// <summary>What SQL Server's SAFE permission set and docs/design.md ask of CrmDb.Clr.</summary>
 public sealed class ClrAssemblyTests
 {
     [Fact]
