@@ -80,7 +80,9 @@ public static class RunCommand
                 GesComServer = server,
                 GesComDatabase = database,
                 ConnectionString = connectionString,
-                OptionsText = DescribeOptions(variableValues, integrationId, server, database, isDryRun, parseResult.GetValue(force), parseResult.GetValue(noVariables)),
+                OptionsText = WithCodePage(
+                    DescribeOptions(variableValues, integrationId, server, database, isDryRun, parseResult.GetValue(force), parseResult.GetValue(noVariables)),
+                    parseResult.GetValue(codePage)),
             };
             try
             {
@@ -96,6 +98,11 @@ public static class RunCommand
         });
         return command;
     }
+
+    /// <summary>The log header's options with --code-page, so that a rerun reads the scripts the same way.</summary>
+    private static string WithCodePage(string options, int? codePage) => codePage is int value
+        ? (options == "-" ? string.Empty : options + " ") + "--code-page " + value.ToString(CultureInfo.InvariantCulture)
+        : options;
 
     /// <summary>The options for the log header; never the connection string, which may hold a password.</summary>
     private static string DescribeOptions(

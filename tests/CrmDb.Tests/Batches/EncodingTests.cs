@@ -129,6 +129,7 @@ public sealed class EncodingTests : IDisposable
         Assert.Equal(ExitCodes.Success, read.ExitCode);
         string log = File.ReadAllText(Assert.Single(Directory.GetFiles(logs)));
         Assert.Contains("PRINT N'Échéance : 5 €'", log, StringComparison.Ordinal);
+        Assert.Contains("--dry-run --code-page 1252", log, StringComparison.Ordinal);
     }
 
     [Fact]
