@@ -4,7 +4,7 @@ namespace CrmDb.Clr
 {
     /// <summary>
     /// Where an integration's GesCom database lives, and the name prefix that reaches it
-    /// (DESIGN.md decision 3): three-part on the same instance, four-part through a linked server.
+    /// (docs/design.md decision 3): three-part on the same instance, four-part through a linked server.
     /// </summary>
     public sealed class GesComLocation
     {

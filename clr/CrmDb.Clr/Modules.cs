@@ -3,7 +3,7 @@ using System.Collections.Generic;
 
 namespace CrmDb.Clr
 {
-    /// <summary>The Sage 100c CRM modules recorded in the MC_modules global value (DESIGN.md decision 5).</summary>
+    /// <summary>The Sage 100c CRM modules recorded in the MC_modules global value (docs/design.md decision 5).</summary>
     [Flags]
     public enum ModuleFlags
     {

@@ -30,7 +30,7 @@ namespace CrmDb.Clr
         /// <summary>The longest name accepted (the width of Custom_SysParams.Parm_Name).</summary>
         public const int MaxLength = 100;
 
-        /// <summary>The prefix of a curative procedure's name (DESIGN.md decision 6).</summary>
+        /// <summary>The prefix of a curative procedure's name (docs/design.md decision 6).</summary>
         public const string CurativePrefix = "MC_apply_param_";
 
         /// <summary>True when <paramref name="name"/> follows the rule.</summary>

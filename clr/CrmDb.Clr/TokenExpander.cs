@@ -5,7 +5,7 @@ namespace CrmDb.Clr
 {
     /// <summary>
     /// Expands the guide's <c>#F_&lt;TABLE&gt;#</c> and <c>#P_&lt;TABLE&gt;#</c> tokens into names
-    /// of the integration's GesCom tables (DESIGN.md decision 3). Anything else between two
+    /// of the integration's GesCom tables (docs/design.md decision 3). Anything else between two
     /// <c>#</c> (temporary tables such as <c>#work</c>) is left as it is.
     /// </summary>
     public static class TokenExpander

@@ -2,7 +2,7 @@
 FCT_condpaiement: the payment terms of one GesCom tiers as one line of text, for instance
     Chèque : 30 jours fin de mois (50.00 %), Virement : 60 jours nets (solde)
 Template object (database/templates/): `crmdb run` expands its #F_/#P_ tokens for each
-integration (DESIGN.md decision 3) and deploys it into the CRM database; it is not part of the
+integration (docs/design.md decision 3) and deploys it into the CRM database; it is not part of the
 CrmDb.dacpac model.
 
 It is the guide's example for the replicated field REPLI_acc_condpaiement_repli, declared in

@@ -11,8 +11,11 @@ public enum BatchErrorKind
     /// <summary>The file exists but cannot be read (rights, locked by another program).</summary>
     Unreadable,
 
-    /// <summary>The bytes are not valid in the file's encoding (UTF-8 without a BOM).</summary>
+    /// <summary>The bytes are not valid in the file's encoding (UTF-8 without a BOM, or --code-page's).</summary>
     Undecodable,
+
+    /// <summary>NUL bytes that neither a BOM nor the UTF-16 pattern explains: not a text file, or an unknown encoding.</summary>
+    NulBytes,
 
     /// <summary>A '...' string literal is still open at the end of the file.</summary>
     UnterminatedString,

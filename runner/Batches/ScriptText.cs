@@ -4,21 +4,25 @@ using System.Text;
 namespace CrmDb.Runner.Batches;
 
 /// <summary>
-/// Opens script files for reading with strict decoding: UTF-8 unless a byte order mark says
-/// UTF-16 or UTF-32; bytes that are not valid in that encoding raise an error instead of
-/// turning into '?' (a script saved as Windows-1252 would otherwise run with its accents broken).
+/// Opens script files for reading with strict decoding, in the encoding
+/// <see cref="ScriptEncoding.Detect"/> chooses (BOM, UTF-16 NUL pattern, --code-page, else
+/// UTF-8); bytes that are not valid in that encoding raise an error instead of turning into '?'
+/// (a script saved as Windows-1252 would otherwise run with its accents broken).
 /// </summary>
 public static class ScriptText
 {
-    /// <summary>Opens <paramref name="path"/>; its BOM, if any, is consumed.</summary>
-    public static TextReader Open(string path)
+    /// <summary>Opens <paramref name="path"/> as UTF-8 unless its bytes say otherwise; its BOM, if any, is consumed.</summary>
+    public static TextReader Open(string path) => Open(path, codePage: null);
+
+    /// <summary>Opens <paramref name="path"/>; <paramref name="codePage"/> (--code-page) replaces UTF-8 for a file without BOM.</summary>
+    public static TextReader Open(string path, Encoding? codePage)
     {
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.SequentialScan);
         try
         {
-            Span<byte> head = stackalloc byte[4];
-            int read = stream.ReadAtLeast(head, 4, throwOnEndOfStream: false);
-            (Encoding encoding, int bom) = Detect(head[..read]);
+            var head = new byte[ScriptEncoding.SampleLength];
+            int read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+            (Encoding encoding, int bom) = ScriptEncoding.Detect(head.AsSpan(0, read), codePage, path);
             stream.Position = bom;
             return new StreamReader(stream, encoding, detectEncodingFromByteOrderMarks: false, bufferSize: 64 * 1024);
         }
@@ -29,36 +33,9 @@ public static class ScriptText
         }
     }
 
-    /// <summary>The strict encoding a file starting with <paramref name="head"/> is read with, and its BOM length.</summary>
-    public static (Encoding Encoding, int BomLength) Detect(ReadOnlySpan<byte> head)
-    {
-        if (head.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
-        {
-            return (StrictUtf8, 3);
-        }
-
-        if (head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE, 0x00, 0x00]))
-        {
-            return (new UTF32Encoding(bigEndian: false, byteOrderMark: false, throwOnInvalidCharacters: true), 4);
-        }
-
-        if (head.StartsWith((ReadOnlySpan<byte>)[0x00, 0x00, 0xFE, 0xFF]))
-        {
-            return (new UTF32Encoding(bigEndian: true, byteOrderMark: false, throwOnInvalidCharacters: true), 4);
-        }
-
-        if (head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]))
-        {
-            return (new UnicodeEncoding(bigEndian: false, byteOrderMark: false, throwOnInvalidBytes: true), 2);
-        }
-
-        if (head.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
-        {
-            return (new UnicodeEncoding(bigEndian: true, byteOrderMark: false, throwOnInvalidBytes: true), 2);
-        }
-
-        return (StrictUtf8, 0);
-    }
+    /// <summary>The opener crmdb run, batches and test give the batch reader for <paramref name="codePage"/>.</summary>
+    public static Func<string, TextReader> Opener(Encoding? codePage) =>
+        codePage is null ? Open : path => Open(path, codePage);
 
     /// <summary>
     /// Finds the first byte sequence of a UTF-8 file (after its BOM) that is not valid UTF-8:
@@ -81,7 +58,7 @@ public static class ScriptText
             if (first)
             {
                 first = false;
-                if (Detect(span).BomLength is var bom && bom > 0)
+                if (BomLength(span) is var bom && bom > 0)
                 {
                     if (bom != 3)
                     {
@@ -127,6 +104,36 @@ public static class ScriptText
         }
     }
 
+    /// <summary>
+    /// The same search in a text held in memory (after a UTF-8 BOM, if any): the 1-based line
+    /// and the offending bytes in hex, or null when every byte is valid UTF-8.
+    /// </summary>
+    public static (int Line, string Bytes)? FindInvalidUtf8(ReadOnlySpan<byte> bytes)
+    {
+        int position = bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
+        int line = 1;
+        while (position < bytes.Length)
+        {
+            var status = Rune.DecodeFromUtf8(bytes[position..], out _, out int consumed);
+            if (status != OperationStatus.Done)
+            {
+                return (line, Convert.ToHexString(bytes.Slice(position, Math.Max(consumed, 1))));
+            }
+
+            line += bytes[position] == (byte)'\n' ? 1 : 0;
+            position += consumed;
+        }
+
+        return null;
+    }
+
     /// <summary>UTF-8 that throws on invalid bytes.</summary>
-    public static Encoding StrictUtf8 { get; } = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    public static Encoding StrictUtf8 => ScriptEncoding.StrictUtf8;
+
+    // The length of a BOM at the start of span (UTF-8, UTF-16, UTF-32), 0 without one.
+    private static int BomLength(ReadOnlySpan<byte> span) =>
+        span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3
+        : span.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE, 0x00, 0x00]) || span.StartsWith((ReadOnlySpan<byte>)[0x00, 0x00, 0xFE, 0xFF]) ? 4
+        : span.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || span.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]) ? 2
+        : 0;
 }

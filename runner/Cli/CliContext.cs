@@ -7,7 +7,16 @@ namespace CrmDb.Runner.Cli;
 /// </summary>
 public sealed record CliContext(TextReader In, TextWriter Out, TextWriter Error, bool IsInteractive, Func<string, string?>? ReadPassword = null)
 {
+    /// <summary>
+    /// Standard input as bytes, for verbs that decode it themselves (tokens expand: the script
+    /// encoding rules); null when only <see cref="In"/> is available.
+    /// </summary>
+    public Stream? InputBytes { get; init; }
+
     /// <summary>The process console.</summary>
     public static CliContext FromConsole() =>
-        new(Console.In, Console.Out, Console.Error, !Console.IsOutputRedirected, Console.IsInputRedirected ? null : ConsolePassword.Read);
+        new(Console.In, Console.Out, Console.Error, !Console.IsOutputRedirected, Console.IsInputRedirected ? null : ConsolePassword.Read)
+        {
+            InputBytes = Console.OpenStandardInput(),
+        };
 }

@@ -14,6 +14,13 @@ public static class CommonOptions
         HelpName = "CS",
     };
 
+    /// <summary>--code-page N (sqlcmd -f): the encoding of scripts without a BOM (ScriptEncoding).</summary>
+    public static Option<int?> CodePage() => new("--code-page", "-f")
+    {
+        Description = Text["CodePageOption"],
+        HelpName = "N",
+    };
+
     /// <summary>--variable NAME=VALUE, repeatable.</summary>
     public static Option<string[]> Variables(string description) => new("--variable", "-v")
     {

@@ -26,10 +26,11 @@ public static class BatchesCommand
         var file = new Argument<string>("FILE") { Description = Text["BatchesFileArgument"] };
         var variables = CommonOptions.Variables(Text["VariableOption"]);
         var noVariables = new Option<bool>("--no-variables", "-x") { Description = Text["NoVariablesOption"] };
+        var codePage = CommonOptions.CodePage();
         var format = new Option<string>("--format") { Description = Text["FormatOption"], HelpName = "text|json", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
 
-        var command = new Command("batches", Text["BatchesDescription"]) { file, variables, noVariables, format };
+        var command = new Command("batches", Text["BatchesDescription"]) { file, variables, noVariables, format, codePage };
         command.SetHandler(context, parseResult =>
         {
             string path = parseResult.GetValue(file)!;
@@ -42,6 +43,7 @@ public static class BatchesCommand
             {
                 Variables = CommonOptions.ParseVariables(parseResult.GetValue(variables)),
                 SubstituteVariables = !parseResult.GetValue(noVariables),
+                Open = ScriptText.Opener(ScriptEncoding.FromOption(parseResult.GetValue(codePage))),
             });
             try
             {

@@ -11,6 +11,9 @@ namespace CrmDb.Runner.Commands;
 /// </summary>
 public static class PublishCommand
 {
+    /// <summary>The database an offline script targets when --database is not given: the usual name of a Sage CRM database.</summary>
+    public const string OfflineDatabaseName = "CRM";
+
     private static readonly Localizer Text = new("Deployment");
 
     /// <summary>Builds the verb.</summary>
@@ -33,12 +36,20 @@ public static class PublishCommand
         {
             // Every input is checked before anything is deployed or written.
             string? connectionString = connection.Find(parseResult, context);
+
+            // Without a connection, --database names the target of the offline script and report.
+            string? databaseName = parseResult.GetValue(connection.Database)?.Trim();
+            if (databaseName is not null && (databaseName.Length > 128 || databaseName.Any(char.IsControl)))
+            {
+                throw new UsageException(Text["DatabaseInvalid", databaseName]);
+            }
+
             var (packagePath, options) = package.Read(parseResult, context.Out);
             string outputDirectory = Path.GetFullPath(parseResult.GetValue(output)!);
             var deployer = new Deployer(context.Out);
             if (connectionString is null)
             {
-                deployer.ScriptForEmptyDatabase(packagePath, options, outputDirectory, "CrmDb");
+                deployer.ScriptForEmptyDatabase(packagePath, options, outputDirectory, databaseName ?? OfflineDatabaseName);
                 context.Out.WriteLine(Text["HowToDeploy", Cli.Connection.EnvironmentVariable]);
                 return ExitCodes.Success;
             }

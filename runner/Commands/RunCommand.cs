@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using CrmDb.Runner.Batches;
 using CrmDb.Runner.Cli;
 using CrmDb.Runner.Processing;
 
@@ -35,6 +36,7 @@ public static class RunCommand
         var integration = new Option<int?>("--integration") { Description = Text["IntegrationOption"], HelpName = "N" };
         var variables = CommonOptions.Variables(Text["VariableOption"]);
         var noVariables = new Option<bool>("--no-variables", "-x") { Description = Text["NoVariablesOption"] };
+        var codePage = CommonOptions.CodePage();
         var logDir = new Option<string?>("--log-dir") { Description = Text["LogDirOption", BachsqlLogFiles.DirectoryVariable], HelpName = "DIR" };
         var dryRun = new Option<bool>("--dry-run") { Description = Text["DryRunOption"] };
         var force = new Option<bool>("--force") { Description = Text["ForceOption"] };
@@ -43,7 +45,7 @@ public static class RunCommand
 
         var command = new Command("run", Text["RunDescription"])
         {
-            component, paths, inputs, integration, variables, noVariables, logDir, dryRun, force, gescomServer, gescomDatabase, queryTimeout,
+            component, paths, inputs, integration, variables, noVariables, logDir, dryRun, force, gescomServer, gescomDatabase, queryTimeout, codePage,
         };
         connection.AddTo(command);
         command.SetHandler(context, async (parseResult, cancellationToken) =>
@@ -92,12 +94,14 @@ public static class RunCommand
             }
 
             var variableValues = CommonOptions.ParseVariables(parseResult.GetValue(variables));
+            var inputEncoding = ScriptEncoding.FromOption(parseResult.GetValue(codePage));
             var request = new RunRequest
             {
                 Component = name,
                 Paths = scripts,
                 Variables = variableValues,
                 SubstituteVariables = !parseResult.GetValue(noVariables),
+                InputEncoding = inputEncoding,
                 LogDirectory = BachsqlLogFiles.ResolveDirectory(parseResult.GetValue(logDir)),
                 DryRun = isDryRun,
                 Force = parseResult.GetValue(force),
@@ -105,7 +109,9 @@ public static class RunCommand
                 GesComServer = server,
                 GesComDatabase = database,
                 ConnectionString = connectionString,
-                OptionsText = DescribeOptions(variableValues, integrationId, server, database, isDryRun, parseResult.GetValue(force), parseResult.GetValue(noVariables), batchTimeout),
+                OptionsText = WithCodePage(
+                    DescribeOptions(variableValues, integrationId, server, database, isDryRun, parseResult.GetValue(force), parseResult.GetValue(noVariables), batchTimeout),
+                    parseResult.GetValue(codePage)),
             };
             try
             {
@@ -121,6 +127,11 @@ public static class RunCommand
         });
         return command;
     }
+
+    /// <summary>The log header's options with --code-page, so that a rerun reads the scripts the same way.</summary>
+    private static string WithCodePage(string options, int? codePage) => codePage is int value
+        ? (options == "-" ? string.Empty : options + " ") + "--code-page " + value.ToString(CultureInfo.InvariantCulture)
+        : options;
 
     /// <summary>The options for the log header; never the connection string, which may hold a password.</summary>
     private static string DescribeOptions(

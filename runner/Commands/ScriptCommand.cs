@@ -36,6 +36,9 @@ public static class ScriptCommand
             try
             {
                 string script;
+                ScriptHeaderFacts facts;
+                string scriptName = Path.GetFileName(outputPath);
+                string version = Deployer.PackageVersion(packagePath);
                 if (target is not null)
                 {
                     if (!File.Exists(target))
@@ -43,21 +46,24 @@ public static class ScriptCommand
                         throw new UsageException(Text["TargetDacpacMissing", target]);
                     }
 
-                    script = Deployer.ScriptAgainstPackage(packagePath, target, "CrmDb", options).Script;
+                    script = Deployer.ScriptAgainstPackage(packagePath, target, PublishCommand.OfflineDatabaseName, options).Script;
+                    facts = new ScriptHeaderFacts(ScriptPurpose.UpgradeFromPackage, PublishCommand.OfflineDatabaseName, scriptName, version, Path.GetFileName(target));
                 }
                 else if (connectionString is not null)
                 {
                     // DacFx retries an unreachable server for minutes, whatever Connect Timeout says: probe first.
                     Cli.Connection.Probe(connectionString);
                     script = new Deployer(context.Out).ScriptAgainstDatabase(packagePath, connectionString, options);
+                    facts = new ScriptHeaderFacts(ScriptPurpose.AgainstDatabase, Connection.DatabaseName(connectionString), scriptName, version);
                 }
                 else
                 {
-                    script = Deployer.ScriptAgainstEmptyDatabase(packagePath, options, "CrmDb").Script;
+                    script = Deployer.ScriptAgainstEmptyDatabase(packagePath, options, PublishCommand.OfflineDatabaseName).Script;
+                    facts = new ScriptHeaderFacts(ScriptPurpose.FirstInstall, PublishCommand.OfflineDatabaseName, scriptName, version);
                 }
 
                 Directory.CreateDirectory(Path.GetDirectoryName(outputPath)!);
-                File.WriteAllText(outputPath, script);
+                DeploymentScript.Write(outputPath, DeploymentScript.WithHeader(script, facts));
                 context.Out.WriteLine(Text["ScriptWritten", outputPath]);
                 return ExitCodes.Success;
             }

@@ -23,7 +23,7 @@ public static class TestCommand
         {
             Description = Text["TestsOption"],
             HelpName = "DIR",
-            DefaultValueFactory = _ => Path.Combine("tests", "tsqlt"),
+            DefaultValueFactory = _ => DefaultTestsFolder(),
         };
         var dacpac = new Option<string?>("--dacpac") { Description = Text["DacpacOption"], HelpName = "FILE" };
         var gesCom = new Option<string?>("--gescom-dacpac") { Description = Text["GesComOption"], HelpName = "FILE" };
@@ -50,5 +50,12 @@ public static class TestCommand
             return new TestRun(plan, context.Out, context.Error).Execute();
         });
         return command;
+    }
+
+    /// <summary>tests/tsqlt of the repository crmdb runs in, else the copy the tool carries beside its assembly (tsqlt/).</summary>
+    private static string DefaultTestsFolder()
+    {
+        string inRepository = Path.Combine("tests", "tsqlt");
+        return Directory.Exists(inRepository) ? inRepository : Path.Combine(AppContext.BaseDirectory, "tsqlt");
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CrmDb.Clr;
+using CrmDb.Runner.Batches;
 using CrmDb.Runner.Cli;
 
 namespace CrmDb.Runner.Commands;
@@ -22,7 +23,8 @@ public static class TokensCommand
         var database = new Option<string?>("--gescom-database") { Description = Text["DatabaseOption"], HelpName = "D" }
             .WithDeprecated("--database", "-d");
         var localServer = new Option<string?>("--local-server") { Description = Text["LocalServerOption"], HelpName = "NAME" };
-        var expand = new Command("expand", Text["ExpandDescription"]) { server, database, localServer };
+        var codePage = CommonOptions.CodePage();
+        var expand = new Command("expand", Text["ExpandDescription"]) { server, database, localServer, codePage };
         expand.SetHandler(context, parseResult =>
         {
             string? databaseName = parseResult.GetValue(database);
@@ -41,11 +43,34 @@ public static class TokensCommand
                 throw new UsageException(ex.Message);
             }
 
-            string sql = context.In.ReadToEnd();
+            string sql = ReadInput(context, ScriptEncoding.FromOption(parseResult.GetValue(codePage)));
             context.Out.Write(TokenExpander.Expand(sql, location));
             return ExitCodes.Success;
         });
 
         return new Command("tokens", Text["TokensDescription"]) { expand };
+    }
+
+    /// <summary>
+    /// Standard input, decoded as crmdb run decodes a script file (BOM, UTF-16 pattern,
+    /// --code-page, else strict UTF-8): cp1252 or UTF-16 input is never silently corrupted.
+    /// </summary>
+    private static string ReadInput(CliContext context, System.Text.Encoding? codePage)
+    {
+        if (context.InputBytes is null)
+        {
+            return context.In.ReadToEnd();
+        }
+
+        using var buffer = new MemoryStream();
+        context.InputBytes.CopyTo(buffer);
+        try
+        {
+            return ScriptEncoding.Decode(buffer.ToArray(), codePage, Text["StandardInput"]);
+        }
+        catch (BatchScriptException ex)
+        {
+            throw new UsageException(ex.Message);
+        }
     }
 }

@@ -3,8 +3,8 @@ using Microsoft.SqlServer.Dac;
 
 namespace CrmDb.Runner.Deployment;
 
-/// <summary>What a deployment or a scripting produced.</summary>
-public sealed record DeploymentOutput(string ScriptPath, string ReportPath, bool Deployed);
+/// <summary>What a deployment or a scripting produced: the script, DacFx's XML report and its Markdown reading.</summary>
+public sealed record DeploymentOutput(string ScriptPath, string ReportPath, bool Deployed, string? ReportMarkdownPath = null);
 
 /// <summary>DacFx deployment (the engine behind sqlpackage) of CrmDb.dacpac, online or offline.</summary>
 public sealed class Deployer(TextWriter log)
@@ -20,18 +20,22 @@ public sealed class Deployer(TextWriter log)
         services.Message += (_, e) => log.WriteLine(e.Message.ToString());
         Directory.CreateDirectory(outputDirectory);
         string reportPath = Path.Combine(outputDirectory, $"CrmDb.{Safe(database)}.DeployReport.xml");
+        string markdownPath = Path.ChangeExtension(reportPath, ".md");
         string scriptPath = Path.Combine(outputDirectory, $"CrmDb.{Safe(database)}.publish.sql");
 
         // Report first: a DBA can read what was about to happen even if the deployment stops.
-        File.WriteAllText(reportPath, services.GenerateDeployReport(package, database, options));
+        string report = services.GenerateDeployReport(package, database, options);
+        File.WriteAllText(reportPath, report);
+        var facts = new ScriptHeaderFacts(ScriptPurpose.AgainstDatabase, database, Path.GetFileName(scriptPath), package.Version.ToString(), ReportFileName: Path.GetFileName(markdownPath));
+        WriteMarkdownReport(markdownPath, report, dacpacPath, facts);
         PublishResult result = services.Publish(package, database, new PublishOptions
         {
             DeployOptions = options,
             GenerateDeploymentScript = true,
             GenerateDeploymentReport = false,
         });
-        File.WriteAllText(scriptPath, result.DatabaseScript ?? string.Empty);
-        return new DeploymentOutput(scriptPath, reportPath, Deployed: true);
+        DeploymentScript.Write(scriptPath, result.DatabaseScript ?? string.Empty);
+        return new DeploymentOutput(scriptPath, reportPath, Deployed: true, markdownPath);
     }
 
     /// <summary>Scripts the deployment against a live database, without deploying.</summary>
@@ -41,6 +45,7 @@ public sealed class Deployer(TextWriter log)
         using var package = DacPackage.Load(dacpacPath);
         var services = new DacServices(connectionString);
         services.Message += (_, e) => log.WriteLine(e.Message.ToString());
+        options.CommentOutSetVarDeclarations = true;
         return services.GenerateDeployScript(package, database, options);
     }
 
@@ -50,6 +55,7 @@ public sealed class Deployer(TextWriter log)
     {
         using var package = DacPackage.Load(dacpacPath);
         using var target = DacPackage.Load(targetDacpacPath);
+        options.CommentOutSetVarDeclarations = true;
         string script = DacServices.GenerateDeployScript(package, target, targetDatabaseName, options);
         string report = DacServices.GenerateDeployReport(package, target, targetDatabaseName, options);
         return (script, report);
@@ -72,18 +78,35 @@ public sealed class Deployer(TextWriter log)
         }
     }
 
-    /// <summary>Offline: the script and report for an empty database, written to <paramref name="outputDirectory"/>.</summary>
+    /// <summary>
+    /// Offline: the script and report for the first install onto <paramref name="databaseName"/>,
+    /// written to <paramref name="outputDirectory"/>: the script (UTF-8 with BOM, header, :setvar
+    /// commented out), DacFx's XML report and its Markdown reading.
+    /// </summary>
     public DeploymentOutput ScriptForEmptyDatabase(string dacpacPath, DacDeployOptions options, string outputDirectory, string databaseName)
     {
         Directory.CreateDirectory(outputDirectory);
         var (script, report) = ScriptAgainstEmptyDatabase(dacpacPath, options, databaseName);
         string scriptPath = Path.Combine(outputDirectory, $"CrmDb.{Safe(databaseName)}.publish.sql");
         string reportPath = Path.Combine(outputDirectory, $"CrmDb.{Safe(databaseName)}.DeployReport.xml");
-        File.WriteAllText(scriptPath, script);
+        string markdownPath = Path.ChangeExtension(reportPath, ".md");
+        var facts = new ScriptHeaderFacts(ScriptPurpose.FirstInstall, databaseName, Path.GetFileName(scriptPath), PackageVersion(dacpacPath), ReportFileName: Path.GetFileName(markdownPath));
+        DeploymentScript.Write(scriptPath, DeploymentScript.WithHeader(script, facts));
         File.WriteAllText(reportPath, report);
-        log.WriteLine(Text["OfflineWritten", scriptPath, reportPath]);
-        return new DeploymentOutput(scriptPath, reportPath, Deployed: false);
+        WriteMarkdownReport(markdownPath, report, dacpacPath, facts);
+        log.WriteLine(Text["OfflineWritten", scriptPath, reportPath, markdownPath]);
+        return new DeploymentOutput(scriptPath, reportPath, Deployed: false, markdownPath);
     }
+
+    /// <summary>The version stamped in a package (DacVersion).</summary>
+    public static string PackageVersion(string dacpacPath)
+    {
+        using var package = DacPackage.Load(dacpacPath);
+        return package.Version.ToString();
+    }
+
+    private static void WriteMarkdownReport(string path, string reportXml, string dacpacPath, ScriptHeaderFacts facts) =>
+        File.WriteAllText(path, DeployReportMarkdown.Render(DeployReport.Parse(reportXml), PackageAssembly.Read(dacpacPath), facts), DeploymentScript.FileEncoding);
 
     private static string Safe(string name) => string.Concat(name.Select(c => Path.GetInvalidFileNameChars().Contains(c) ? '_' : c));
 }

@@ -4,7 +4,7 @@ using System.Text;
 namespace CrmDb.Runner.Processing;
 
 /// <summary>
-/// The files <c>yyyyMMddbachsql_&lt;COMPONENT&gt;.log</c> (DESIGN.md decision 7; the seed's spelling
+/// The files <c>yyyyMMddbachsql_&lt;COMPONENT&gt;.log</c> (docs/design.md decision 7; the seed's spelling
 /// "bachsql" stays, support searches for it).
 /// </summary>
 public static class BachsqlLogFiles

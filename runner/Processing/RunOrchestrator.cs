@@ -10,7 +10,7 @@ namespace CrmDb.Runner.Processing;
 /// crmdb run, as a pipeline of small parts (DbUp's shape): the script source, a first pass that
 /// splits and checks every script, the component lock, the journal filter, the executor, the
 /// bachsql log and the console. SQL errors never throw out of it: each is shown at once, logged,
-/// and the run goes on (DESIGN.md decision 8) unless the script said <c>:on error exit</c>; the
+/// and the run goes on (docs/design.md decision 8) unless the script said <c>:on error exit</c>; the
 /// result says what failed.
 /// </summary>
 public sealed class RunOrchestrator(CliContext context, IRunEnvironment environment, TimeProvider time)
@@ -40,7 +40,7 @@ public sealed class RunOrchestrator(CliContext context, IRunEnvironment environm
         GesComLocation? location = request.GesComDatabase is null
             ? null
             : CreateLocation(request.GesComServer, request.GesComDatabase, null);
-        var readerOptions = new BatchReaderOptions { Variables = request.Variables, SubstituteVariables = request.SubstituteVariables };
+        var readerOptions = new BatchReaderOptions { Variables = request.Variables, SubstituteVariables = request.SubstituteVariables, Open = ScriptText.Opener(request.InputEncoding) };
         var plans = ScriptPlanner.Plan(scripts, readerOptions, tokensAllowed: location is not null || request.Integration is not null);
         bool planFailed = plans.Any(p => p.Error is not null);
 
@@ -71,7 +71,7 @@ public sealed class RunOrchestrator(CliContext context, IRunEnvironment environm
                 }
             }
 
-            // The run is on: only now is the component's earlier log removed (DESIGN.md decision 7).
+            // The run is on: only now is the component's earlier log removed (docs/design.md decision 7).
             try
             {
                 foreach (string old in earlierLogs)

@@ -15,6 +15,9 @@ public sealed record RunRequest
     /// <summary>False with --no-variables (sqlcmd -x).</summary>
     public bool SubstituteVariables { get; init; } = true;
 
+    /// <summary>--code-page: the encoding of scripts without a BOM; null for strict UTF-8.</summary>
+    public System.Text.Encoding? InputEncoding { get; init; }
+
     /// <summary>The log folder (full path).</summary>
     public required string LogDirectory { get; init; }
 

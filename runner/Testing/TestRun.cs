@@ -35,7 +35,7 @@ public sealed class TestRun(TestPlan plan, TextWriter output, TextWriter error)
     private const string CrmCollation = "French_CI_AS";
 
     // On purpose not the CRM's collation: keys compared across the two databases without an
-    // explicit COLLATE fail in the tests as they would on a customer's server (DESIGN.md).
+    // explicit COLLATE fail in the tests as they would on a customer's server (docs/design.md).
     private const string GesComCollation = "Latin1_General_CI_AS";
 
     private static readonly Localizer Text = new("Test");

@@ -1,5 +1,5 @@
 /*
-ModulesTests: MC_modules (DESIGN.md decision 5): dbo.MC_modules, dbo.MC_hasmodule,
+ModulesTests: MC_modules (docs/design.md decision 5): dbo.MC_modules, dbo.MC_hasmodule,
 dbo.MC_moduleedition (CLR) and the curative dbo.MC_apply_param_MC_modules run by
 dbo.MC_setsysparams (docs/sysparams.md).
 SetUp fakes Custom_SysParams and MC_SysParamAudit and spies on MC_print before each test.

@@ -26,7 +26,7 @@ namespace CrmDb.Clr.Autosync
     }
 
     /// <summary>
-    /// Decides, from a hook's declared parameters, what it receives (DESIGN.md decision 1): the
+    /// Decides, from a hook's declared parameters, what it receives (docs/design.md decision 1): the
     /// contract's parameters by name (any subset, any case), each converted to its declared
     /// type; any other parameter must have a default, else the hook is non-conforming and is
     /// not run. Builds the EXEC statement the runner passes to sp_executesql with

@@ -1,6 +1,6 @@
 namespace CrmDb.Clr.Autosync
 {
-    /// <summary>The four values a hook may receive (DESIGN.md decision 1).</summary>
+    /// <summary>The four values a hook may receive (docs/design.md decision 1).</summary>
     public enum HookArgument
     {
         /// <summary>@ErpIntegrationID int: the integration whose cycle ended.</summary>

@@ -3,7 +3,7 @@ using System;
 namespace CrmDb.Clr.Replication
 {
     /// <summary>
-    /// The names of replicated-field parameters (DESIGN.md decision 4): a Custom_SysParams row
+    /// The names of replicated-field parameters (docs/design.md decision 4): a Custom_SysParams row
     /// named <c>REPLI_acc_&lt;x&gt;_repli</c> declares the CRM column <c>acc_&lt;x&gt;_repli</c>
     /// of dbo.Account, <c>&lt;x&gt;</c> being letters, digits and '_'.
     /// </summary>

@@ -7,7 +7,7 @@ namespace CrmDb.Clr.Replication
 {
     /// <summary>
     /// Builds the one statement that replicates every valid declared field of an integration
-    /// (DESIGN.md decision 4), run by dbo.MC_replicate through sp_executesql with
+    /// (docs/design.md decision 4), run by dbo.MC_replicate through sp_executesql with
     /// <see cref="ParameterDefinitions"/>:
     /// <list type="number">
     /// <item>read the F_COMPTET rows with cbReplication &gt;= @token, evaluating every field's

@@ -7,7 +7,7 @@ namespace CrmDb.CodeAnalysis;
 
 /// <summary>
 /// CRMDB01: a procedure named AUTOSYNC_... is a hook that the runner calls at the end of every
-/// synchronisation cycle, so it must follow the contract of DESIGN.md decisions 1 and 2:
+/// synchronisation cycle, so it must follow the contract of docs/design.md decisions 1 and 2:
 /// the name is AUTOSYNC_&lt;digits&gt;_&lt;label&gt;, and its parameters are among the ones the
 /// runner binds by name, with a type the runner converts to, or else have a default.
 /// </summary>

@@ -10,7 +10,7 @@ public static class RuleIds
     /// <summary>The namespace of every CrmDb rule id, and its category in the analysis results.</summary>
     public const string Namespace = "CrmDb.Rules";
 
-    /// <summary>AUTOSYNC_ procedures follow the hook contract (DESIGN.md decisions 1 and 2).</summary>
+    /// <summary>AUTOSYNC_ procedures follow the hook contract (docs/design.md decisions 1 and 2).</summary>
     public const string AutosyncHookContract = Namespace + ".CRMDB01";
 
     /// <summary>No EXEC(@text): dynamic SQL only through sp_executesql.</summary>

@@ -1,6 +1,6 @@
 /*
 MC_modules: the Sage 100c CRM modules deployed, from the MC_modules global parameter
-(DESIGN.md decision 5): bit 1 sales (Force de vente), 2 service (Service client),
+(docs/design.md decision 5): bit 1 sales (Force de vente), 2 service (Service client),
 4 marketing. NULL when the parameter is absent or is not an integer 0..7.
 
 Plain T-SQL on purpose (no CLR): Sage CRM evaluates tab, button and field SQL clauses that call

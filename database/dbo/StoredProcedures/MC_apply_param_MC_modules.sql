@@ -1,6 +1,6 @@
 /*
 MC_apply_param_MC_modules: the curative procedure that dbo.MC_setsysparams runs after
-writing MC_modules (DESIGN.md decisions 5 and 6). It accepts only an integer 0..7, the sum of
+writing MC_modules (docs/design.md decisions 5 and 6). It accepts only an integer 0..7, the sum of
 1 (Force de vente), 2 (Service client) and 4 (Marketing), written in ASCII digits without sign
 or spaces (dbo.MC_modulesvalue, the C# rule crmdb shares). Anything else raises an error, so
 MC_setsysparams keeps nothing: EXEC MC_setsysparams 'MC_modules', '9' leaves the old value.

@@ -1,5 +1,5 @@
 /*
-MC_replicate: replicates the GesCom fields declared in Custom_SysParams (REPLI_acc_<x>_repli, DESIGN.md
+MC_replicate: replicates the GesCom fields declared in Custom_SysParams (REPLI_acc_<x>_repli, docs/design.md
 decision 4) onto the CRM tiers (dbo.Account) for one integration, one way: GesCom to CRM.
 
 A built-in step of every MC_runautosync cycle, run BEFORE the integrators' AUTOSYNC_ hooks, so

@@ -1,7 +1,7 @@
 /*
 MC_setsysparams: sets a Sage CRM global parameter (the live Custom_SysParams row, whose
 Parm_Deleted IS NULL), then runs its curative procedure dbo.MC_apply_param_<name> when one
-exists (DESIGN.md decision 6). The guide's EXEC MC_setsysparams 'cleanUrl','Y'.
+exists (docs/design.md decision 6). The guide's EXEC MC_setsysparams 'cleanUrl','Y'.
 
 - @name is 1 to 100 ASCII letters, digits or _ (dbo.MC_issysparamname, the C# rule shared with
   crmdb); anything else is refused before anything is written.

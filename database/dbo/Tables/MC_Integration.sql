@@ -3,7 +3,7 @@ MC_Integration: one row per Sage CRM / GesCom integration ("fiche intégration")
 serves: where its GesCom database is, whether its cycles run the AUTOSYNC hooks, and the
 replication watermark (cbReplication) at which its next cycle starts.
 GesComServer is empty when GesCom is on the CRM's own instance (three-part names); otherwise
-it names a linked server (four-part names). See DESIGN.md decisions 1 and 3.
+it names a linked server (four-part names). See docs/design.md decisions 1 and 3.
 */
 CREATE TABLE dbo.MC_Integration
 (

@@ -3,7 +3,7 @@ using CrmDb.Tests.Infrastructure;
 
 namespace CrmDb.Tests.Autosync;
 
-/// <summary>Binding by name, alias, conversion and conformity (DESIGN.md decision 1).</summary>
+/// <summary>Binding by name, alias, conversion and conformity (docs/design.md decision 1).</summary>
 public sealed class HookBindingPlanTests
 {
     private static readonly HookValues Cycle = new(7, "success", "[GESCOM01].[BIJOU]", 1234);

@@ -2,7 +2,7 @@ using CrmDb.Clr.Autosync;
 
 namespace CrmDb.Tests.Autosync;
 
-/// <summary>AUTOSYNC_&lt;order&gt;_&lt;label&gt; (DESIGN.md decision 2).</summary>
+/// <summary>AUTOSYNC_&lt;order&gt;_&lt;label&gt; (docs/design.md decision 2).</summary>
 public sealed class HookNameTests
 {
     [Theory]

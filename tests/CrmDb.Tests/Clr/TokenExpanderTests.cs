@@ -2,7 +2,7 @@ using CrmDb.Clr;
 
 namespace CrmDb.Tests.Clr;
 
-/// <summary>DESIGN.md decision 3: #F_/#P_ tokens, three- or four-part names, QUOTENAME quoting.</summary>
+/// <summary>docs/design.md decision 3: #F_/#P_ tokens, three- or four-part names, QUOTENAME quoting.</summary>
 public sealed class TokenExpanderTests
 {
     public static TheoryData<string, string, string, string?, string> Cases => new()

@@ -2,7 +2,7 @@ using CrmDb.CodeAnalysis;
 
 namespace CrmDb.Tests.CodeAnalysis;
 
-/// <summary>CRMDB01: AUTOSYNC_ procedures follow the hook contract (DESIGN.md decisions 1 and 2).</summary>
+/// <summary>CRMDB01: AUTOSYNC_ procedures follow the hook contract (docs/design.md decisions 1 and 2).</summary>
 public sealed class AutosyncHookContractRuleTests
 {
     [Fact]

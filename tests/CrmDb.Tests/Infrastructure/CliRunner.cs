@@ -11,13 +11,20 @@ public static class CliRunner
     private static readonly SemaphoreSlim OneAtATime = new(1, 1);
 
     /// <summary>Runs crmdb with <paramref name="args"/>, feeding <paramref name="input"/> on standard input.</summary>
-    public static CliResult RunWithInput(string input, params string[] args)
+    public static CliResult RunWithInput(string input, params string[] args) =>
+        Run(new StringReader(input), null, args);
+
+    /// <summary>Runs crmdb with raw bytes on standard input, as a redirected file would give them.</summary>
+    public static CliResult RunWithInputBytes(byte[] input, params string[] args) =>
+        Run(new StringReader(string.Empty), new MemoryStream(input), args);
+
+    private static CliResult Run(TextReader input, Stream? inputBytes, string[] args)
     {
         // The CLI sets the UI culture of the process: keep runs from overlapping.
         OneAtATime.Wait();
         try
         {
-            return RunLocked(input, args);
+            return RunLocked(input, inputBytes, args);
         }
         finally
         {
@@ -40,7 +47,7 @@ public static class CliRunner
                 Environment.SetEnvironmentVariable(name, value);
             }
 
-            return RunLocked(string.Empty, args);
+            return RunLocked(new StringReader(string.Empty), null, args);
         }
         finally
         {
@@ -56,11 +63,11 @@ public static class CliRunner
     /// <summary>Runs crmdb with no standard input.</summary>
     public static CliResult Run(params string[] args) => RunWithInput(string.Empty, args);
 
-    private static CliResult RunLocked(string input, string[] args)
+    private static CliResult RunLocked(TextReader input, Stream? inputBytes, string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        int exitCode = CrmDbApp.RunAsync(args, new CliContext(new StringReader(input), output, error, IsInteractive: false))
+        int exitCode = CrmDbApp.RunAsync(args, new CliContext(input, output, error, IsInteractive: false) { InputBytes = inputBytes })
             .GetAwaiter().GetResult();
         return new CliResult(exitCode, output.ToString(), error.ToString());
     }

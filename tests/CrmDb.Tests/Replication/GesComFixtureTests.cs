@@ -4,7 +4,7 @@ using Microsoft.SqlServer.Dac.Model;
 
 namespace CrmDb.Tests.Replication;
 
-/// <summary>tests/fixtures/GesCom: the Sage 100 GesCom tables as shared/reference/vendor-schemas.md describes them (issue 5, item 3).</summary>
+/// <summary>tests/fixtures/GesCom: the Sage 100 GesCom tables as docs/design.md ("Sage schema facts") describes them (issue 5, item 3).</summary>
 public sealed class GesComFixtureTests : IDisposable
 {
     private readonly TSqlModel model = TSqlModel.LoadFromDacpac(

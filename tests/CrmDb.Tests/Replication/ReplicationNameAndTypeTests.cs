@@ -2,7 +2,7 @@ using CrmDb.Clr.Replication;
 
 namespace CrmDb.Tests.Replication;
 
-/// <summary>DESIGN.md decision 4: REPLI_acc_&lt;x&gt;_repli names and the column types replication writes.</summary>
+/// <summary>docs/design.md decision 4: REPLI_acc_&lt;x&gt;_repli names and the column types replication writes.</summary>
 public sealed class ReplicationNameAndTypeTests
 {
     [Theory]

@@ -150,8 +150,8 @@ public sealed class CliFoundationTests : IDisposable
             var result = CliRunner.Run("publish", "--dacpac", Repository.CrmDbDacpac, "--profile", Repository.PathOf("database", "CrmDb.publish.xml"), "--output-dir", work);
 
             Assert.Equal(ExitCodes.Success, result.ExitCode);
-            string script = File.ReadAllText(Path.Combine(work, "CrmDb.CrmDb.publish.sql"));
-            string report = File.ReadAllText(Path.Combine(work, "CrmDb.CrmDb.DeployReport.xml"));
+            string script = File.ReadAllText(Path.Combine(work, "CrmDb.CRM.publish.sql"));
+            string report = File.ReadAllText(Path.Combine(work, "CrmDb.CRM.DeployReport.xml"));
             Assert.Contains("CREATE PROCEDURE dbo.MC_print", script, StringComparison.Ordinal);
             Assert.Contains("sp_add_trusted_assembly", script, StringComparison.Ordinal);
             Assert.Contains("<DeploymentReport", report, StringComparison.Ordinal);
