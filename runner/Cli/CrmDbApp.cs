@@ -32,7 +32,9 @@ public static class CrmDbApp
             RootCommand root = Build(context);
             ParseResult parseResult = root.Parse(args);
             var invocation = new InvocationConfiguration { Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false };
-            if (parseResult.Action is LocalizedHelpAction)
+            // Help and --version answer before the checks that would ask for a verb.
+            bool asksVersion = root.Options.OfType<VersionOption>().Any(option => parseResult.GetResult(option) is not null);
+            if (parseResult.Action is LocalizedHelpAction || asksVersion)
             {
                 return await parseResult.InvokeAsync(invocation).ConfigureAwait(false);
             }

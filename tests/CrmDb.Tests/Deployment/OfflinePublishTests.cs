@@ -133,6 +133,8 @@ public sealed partial class OfflinePublishTests : IDisposable
             </Operations></DeploymentReport>
             """;
         var facts = new ScriptHeaderFacts(ScriptPurpose.UpgradeFromPackage, "CRM", "x.sql", "1.0.0", FromPackage: "CrmDb-0.9.dacpac");
+        // Rendered in-process: this thread's language, not whatever a parallel --lang en run left as the default.
+        System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.GetCultureInfo("fr");
 
         string report = DeployReportMarkdown.Render(DeployReport.Parse(Xml), null, facts);
 
