@@ -1,0 +1,7 @@
+-- sys.master_files (SQL Server catalog or dynamic management view; reference only, see SqlServer.sqlproj).
+CREATE VIEW sys.master_files
+AS
+SELECT CAST(NULL AS int) AS database_id,
+       CAST(NULL AS int) AS file_id,
+       CAST(NULL AS tinyint) AS type,
+       CAST(NULL AS int) AS size;
