@@ -227,8 +227,8 @@ namespace CrmDb.Clr.Doctor
             if (now != null)
             {
                 Older("DOC-208", scope, "LastGoodCheckDb", now.Value.AddDays(-7), "LastGoodCheckDbTime");
-                DoctorFact? full = Need("DOC-209", scope, "LastFullBackup");
                 Older("DOC-209", scope, "LastFullBackup", now.Value.AddDays(-8), "last full backup");
+                DoctorFact? full = Need("DOC-210", scope, "LastFullBackup");
                 DoctorFact? diff = Need("DOC-210", scope, "LastDiffBackup");
                 DateTime? lastFull = DoctorFacts.Time(full);
                 DateTime? lastDiff = DoctorFacts.Time(diff);

@@ -134,10 +134,16 @@ BEGIN
     IF OBJECT_ID(N'dbo.MC_Integration', N'U') IS NOT NULL
     BEGIN
         BEGIN TRY
-            INSERT @Integrations (ErpIntegrationID, GesComServer, GesComDatabase, IsActive, LastToken)
+            -- As XML through an OUTPUT parameter, not INSERT ... EXEC: a caller may capture
+            -- MC_doctor's result with INSERT ... EXEC (the tSQLt tests do), which cannot nest.
             EXEC sys.sp_executesql
-                N'SELECT ErpIntegrationID, GesComServer, GesComDatabase, IsActive, LastToken FROM dbo.MC_Integration WHERE @id IS NULL OR ErpIntegrationID = @id;',
-                N'@id int', @ErpIntegrationID;
+                N'SET @v = (SELECT ErpIntegrationID AS [@id], GesComServer AS [@server], GesComDatabase AS [@database], IsActive AS [@active], LastToken AS [@token] FROM dbo.MC_Integration WHERE @id IS NULL OR ErpIntegrationID = @id FOR XML PATH(N''i''));',
+                N'@v nvarchar(max) OUTPUT, @id int', @Value OUTPUT, @ErpIntegrationID;
+            INSERT @Integrations (ErpIntegrationID, GesComServer, GesComDatabase, IsActive, LastToken)
+            SELECT x.i.value(N'@id', N'int'), x.i.value(N'@server', N'nvarchar(128)'), x.i.value(N'@database', N'nvarchar(128)'),
+                x.i.value(N'@active', N'bit'), x.i.value(N'@token', N'int')
+            FROM (SELECT CONVERT(xml, @Value) AS Document) AS d
+            CROSS APPLY d.Document.nodes(N'/i') AS x (i);
         END TRY
         BEGIN CATCH
             INSERT @Facts (Scope, Name, MissingRight) VALUES (N'crm', N'Integrations', N'SELECT ON dbo.MC_Integration');
@@ -360,10 +366,16 @@ BEGIN
         BEGIN
             DELETE @GesComColumns;
             BEGIN TRY
-                SET @Statement = N'SELECT t.name, c.name FROM ' + @G + N'.sys.tables AS t JOIN ' + @G + N'.sys.schemas AS s ON s.schema_id = t.schema_id'
+                -- The columns GesCom has (and the caller may see), as "table.column" items.
+                SET @Statement = N'SET @v = (SELECT t.name AS [@t], c.name AS [@c] FROM ' + @G + N'.sys.tables AS t JOIN ' + @G + N'.sys.schemas AS s ON s.schema_id = t.schema_id'
                     + N' JOIN ' + @G + N'.sys.columns AS c ON c.object_id = t.object_id'
-                    + N' WHERE s.name = N''dbo'' AND t.name IN (N''F_COMPTET'', N''F_COMPTEG'', N''F_REGLEMENTT'', N''P_REGLEMENT'', N''F_DOCLIGNE'', N''F_DOCENTETE'');';
-                INSERT @GesComColumns (TableName, ColumnName) EXEC sys.sp_executesql @Statement;
+                    + N' WHERE s.name = N''dbo'' AND t.name IN (N''F_COMPTET'', N''F_COMPTEG'', N''F_REGLEMENTT'', N''P_REGLEMENT'', N''F_DOCLIGNE'', N''F_DOCENTETE'') FOR XML PATH(N''c''));';
+                SET @Value = NULL;
+                EXEC sys.sp_executesql @Statement, N'@v nvarchar(max) OUTPUT', @Value OUTPUT;
+                INSERT @GesComColumns (TableName, ColumnName)
+                SELECT x.c.value(N'@t', N'sysname'), x.c.value(N'@c', N'sysname')
+                FROM (SELECT CONVERT(xml, @Value) AS Document) AS d
+                CROSS APPLY d.Document.nodes(N'/c') AS x (c);
             END TRY
             BEGIN CATCH
                 INSERT @Facts (Scope, Name, Value) VALUES (@Scope, N'GesComCatalogError', ERROR_MESSAGE());
