@@ -55,7 +55,7 @@ public sealed class DoctorHtmlRenderingTests
     {
         string? reason = Environment.GetEnvironmentVariable("CRMDB_CHROMIUM_SKIP_REASON");
         Skip.If(!string.IsNullOrEmpty(reason), reason);
-        string? found = new[] { Environment.GetEnvironmentVariable("CRMDB_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser" }
+        string? found = new[] { Environment.GetEnvironmentVariable("CRMDB_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome" }
             .FirstOrDefault(p => !string.IsNullOrEmpty(p) && File.Exists(p));
         Skip.If(found is null, "Chromium is not installed (apt-get install -y chromium; .ci/run installs it): the HTML report is not rendered.");
         return found!;
