@@ -218,12 +218,16 @@ BEGIN
         FROM sys.assemblies WHERE name = N'CrmDb.Clr');
     INSERT @Facts (Scope, Name, Value, MissingRight)
     VALUES (N'crm', N'AssemblyVersion', @Value, CASE WHEN @Value IS NULL AND @CanViewDefinition = 0 THEN N'VIEW DEFINITION' END);
-    IF @MajorVersion >= 14
+    -- No error is raised on purpose: a caller may capture MC_doctor with INSERT ... EXEC (the tSQLt
+    -- class does), where an error, even a caught one, may leave its transaction uncommittable.
+    -- A missing right is recorded as such.
+    IF @MajorVersion >= 14 AND @CanReadTrusted = 1
         INSERT @Queries (Scope, Name, Statement, MissingRight)
         VALUES (N'crm', N'AssemblyTrusted',
-            CASE WHEN @CanReadTrusted = 1 THEN N'SET @v = CASE WHEN EXISTS (SELECT 1 FROM sys.assemblies AS a JOIN sys.assembly_files AS f ON f.assembly_id = a.assembly_id AND f.file_id = 1 JOIN sys.trusted_assemblies AS t ON t.hash = HASHBYTES(''SHA2_512'', f.content) WHERE a.name = N''CrmDb.Clr'') THEN N''1'' ELSE N''0'' END;'
-                 ELSE N'RAISERROR(N''no right'', 16, 1);' END,
+            N'SET @v = CASE WHEN EXISTS (SELECT 1 FROM sys.assemblies AS a JOIN sys.assembly_files AS f ON f.assembly_id = a.assembly_id AND f.file_id = 1 JOIN sys.trusted_assemblies AS t ON t.hash = HASHBYTES(''SHA2_512'', f.content) WHERE a.name = N''CrmDb.Clr'') THEN N''1'' ELSE N''0'' END;',
             @TrustViewPermission);
+    ELSE IF @MajorVersion >= 14
+        INSERT @Facts (Scope, Name, MissingRight) VALUES (N'crm', N'AssemblyTrusted', @TrustViewPermission);
 
     SET @Value = STUFF((SELECT N',' + o.Name FROM (VALUES
         (N'dbo.MC_Integration'), (N'dbo.MC_AutosyncRun'), (N'dbo.MC_AutosyncStep'), (N'dbo.MC_ReplicationLog'), (N'dbo.MC_MaintenanceLog'),
@@ -247,12 +251,14 @@ BEGIN
         ORDER BY p.name FOR XML PATH(N''), TYPE).value(N'.', N'nvarchar(max)'), 1, 1, N'');
     INSERT @Facts (Scope, Name, Value, MissingRight)
     VALUES (N'crm', N'HooksWithoutSupportGrant', @Value, CASE WHEN @CanViewDefinition = 0 THEN N'VIEW DEFINITION' END);
-    INSERT @Queries (Scope, Name, Statement, MissingRight)
-    VALUES (N'crm', N'NonConformingHooks',
-        CASE WHEN OBJECT_ID(N'dbo.MC_autosynchooks') IS NOT NULL AND @CanViewDefinition = 1
-            THEN N'SET @v = STUFF((SELECT N'','' + h.ProcedureName FROM dbo.MC_autosynchooks((SELECT c.Procedures FROM dbo.MC_autosynccatalog() AS c), NULL, NULL, NULL, NULL) AS h WHERE h.IsConforming = 0 ORDER BY h.RunOrder FOR XML PATH(N''''), TYPE).value(N''.'', N''nvarchar(max)''), 1, 1, N'''');'
-            ELSE N'RAISERROR(N''no right'', 16, 1);' END,
-        N'VIEW DEFINITION, EXECUTE ON dbo.MC_autosynchooks');
+    IF OBJECT_ID(N'dbo.MC_autosynchooks') IS NOT NULL AND @CanViewDefinition = 1
+        INSERT @Queries (Scope, Name, Statement, MissingRight)
+        VALUES (N'crm', N'NonConformingHooks',
+            N'SET @v = STUFF((SELECT N'','' + h.ProcedureName FROM dbo.MC_autosynchooks((SELECT c.Procedures FROM dbo.MC_autosynccatalog() AS c), NULL, NULL, NULL, NULL) AS h WHERE h.IsConforming = 0 ORDER BY h.RunOrder FOR XML PATH(N''''), TYPE).value(N''.'', N''nvarchar(max)''), 1, 1, N'''');',
+            N'EXECUTE ON dbo.MC_autosynchooks');
+    ELSE
+        INSERT @Facts (Scope, Name, MissingRight)
+        VALUES (N'crm', N'NonConformingHooks', CASE WHEN @CanViewDefinition = 0 THEN N'VIEW DEFINITION' ELSE N'dbo.MC_autosynchooks (crmdb publish)' END);
 
     -- CRM data (Sage tables, columns checked first). Users: the guide's 10-user ceiling on Express.
     IF OBJECT_ID(N'dbo.Users', N'U') IS NULL OR COL_LENGTH(N'dbo.Users', N'User_Deleted') IS NULL OR COL_LENGTH(N'dbo.Users', N'User_Disabled') IS NULL
@@ -329,7 +335,6 @@ BEGIN
 
         -- The journal of the cycles (MC_AutosyncRun) and of the replication (MC_ReplicationLog).
         INSERT @Queries (Scope, Name, Statement, MissingRight, IntegrationID) VALUES
-            (@Scope, N'SyncLogin', N'SET @v = (SELECT TOP (1) LoginName FROM dbo.MC_AutosyncRun WHERE ErpIntegrationID = @id AND IsSimulation = 0 ORDER BY RunID DESC);', N'SELECT ON dbo.MC_AutosyncRun', @Id),
             (@Scope, N'LastStatuses', N'SET @v = STUFF((SELECT TOP (3) N'','' + Status FROM dbo.MC_AutosyncRun WHERE ErpIntegrationID = @id AND IsSimulation = 0 AND Status <> N''Running'' ORDER BY RunID DESC FOR XML PATH(N''''), TYPE).value(N''.'', N''nvarchar(max)''), 1, 1, N'''');', N'SELECT ON dbo.MC_AutosyncRun', @Id),
             (@Scope, N'Durations', N'SET @v = STUFF((SELECT TOP (20) N'','' + CONVERT(nvarchar(20), DurationMs) FROM dbo.MC_AutosyncRun WHERE ErpIntegrationID = @id AND IsSimulation = 0 AND Status = N''Succeeded'' ORDER BY RunID DESC FOR XML PATH(N''''), TYPE).value(N''.'', N''nvarchar(max)''), 1, 1, N'''');', N'SELECT ON dbo.MC_AutosyncRun', @Id),
             (@Scope, N'ReplicationStatus', N'SET @v = (SELECT TOP (1) Status FROM dbo.MC_ReplicationLog WHERE ErpIntegrationID = @id ORDER BY ReplicationLogID DESC);', N'SELECT ON dbo.MC_ReplicationLog', @Id),
