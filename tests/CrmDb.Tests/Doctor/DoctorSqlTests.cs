@@ -96,6 +96,27 @@ public sealed partial class DoctorSqlTests
         Assert.All(expected, name => Assert.True(files.Contains(name) || clr.Contains($"Name = \"{name}\"", StringComparison.Ordinal), name));
     }
 
+    [Fact]
+    public void MC_doctor_and_the_tSQLt_class_read_the_columns_dbo_MC_doctorfindings_returns()
+    {
+        var expected = CrmDb.Clr.Doctor.DoctorEntryPoints.FindingTable.Split(',').Select(c => c.Trim().Split(' ')[0]).ToList();
+        string procedure = File.ReadAllText(ProcedureFile);
+        string tests = File.ReadAllText(Repository.PathOf("tests", "tsqlt", "DoctorTests.class.sql"));
+
+        Assert.Contains("SELECT " + string.Join(", ", expected) + "\n    FROM @Findings", procedure, StringComparison.Ordinal);
+        Assert.Equal(expected, TableColumns(tests, "CREATE TABLE DoctorTests.Findings ("));
+        Assert.Equal(expected, TableColumns(procedure, "DECLARE @Findings TABLE (").Skip(1));
+    }
+
+    private static List<string> TableColumns(string text, string start)
+    {
+        int begin = text.IndexOf(start, StringComparison.Ordinal);
+        Assert.True(begin >= 0, start);
+        int end = text.IndexOf(");", begin, StringComparison.Ordinal);
+        string body = text[(begin + start.Length)..end];
+        return body.Split(',').Select(c => c.Trim().Split(' ')[0]).Where(c => c.Length > 0 && char.IsLetter(c[0]) && !c.StartsWith("max", StringComparison.Ordinal)).ToList();
+    }
+
     private static List<(string Table, string Column)> Columns(IEnumerable<string> files)
     {
         var columns = new List<(string, string)>();
