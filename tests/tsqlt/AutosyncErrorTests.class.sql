@@ -78,7 +78,7 @@ BEGIN
     EXEC tSQLt.AssertEquals @Expected = 1, @Actual = @ReturnCode;
     EXEC tSQLt.AssertEquals @Expected = 0, @Actual = @@TRANCOUNT;
     SELECT Hook INTO #Actual FROM AutosyncErrorTests.HookLog;
-    CREATE TABLE #Expected (Hook sysname);
+    CREATE TABLE #Expected (Hook sysname COLLATE DATABASE_DEFAULT);
     INSERT #Expected VALUES (N'AUTOSYNC_0100_tsqlterr_before'), (N'AUTOSYNC_0300_tsqlterr_after');
     EXEC tSQLt.AssertEqualsTable @Expected = N'#Expected', @Actual = N'#Actual';
 END;
@@ -93,14 +93,19 @@ BEGIN
     DECLARE @RunID int;
     EXEC dbo.MC_runautosync @ErpIntegrationID = 1, @ErpSyncStatus = N'success', @RunID = @RunID OUTPUT;
 
-    SELECT Status, ErrorNumber, ErrorSeverity, ErrorState, ErrorProcedure, ErrorMessage, CASE WHEN ErrorLine > 0 THEN 1 ELSE 0 END AS HasLine
+    -- ERROR_PROCEDURE() is schema.name from SQL Server 2017 when the procedure was called with
+    -- its schema, the bare name otherwise (learn.microsoft.com/sql/t-sql/functions/error-procedure-transact-sql):
+    -- compare the name, and accept no schema or dbo.
+    SELECT Status, ErrorNumber, ErrorSeverity, ErrorState, PARSENAME(ErrorProcedure, 1) AS ErrorProcedure,
+           CASE WHEN PARSENAME(ErrorProcedure, 2) IS NULL OR PARSENAME(ErrorProcedure, 2) = N'dbo' THEN 1 ELSE 0 END AS SchemaIsDboOrAbsent,
+           ErrorMessage, CASE WHEN ErrorLine > 0 THEN 1 ELSE 0 END AS HasLine
     INTO #Actual FROM dbo.MC_AutosyncStep WHERE RunID = @RunID AND StepType = N'Hook';
-    CREATE TABLE #Expected (Status nvarchar(20), ErrorNumber int, ErrorSeverity int, ErrorState int, ErrorProcedure nvarchar(128), ErrorMessage nvarchar(4000), HasLine int);
-    INSERT #Expected VALUES (N'Failed', 50123, 16, 7, N'AUTOSYNC_0100_tsqlterr_throws', N'échec voulu', 1);
+    CREATE TABLE #Expected (Status nvarchar(20) COLLATE DATABASE_DEFAULT, ErrorNumber int, ErrorSeverity int, ErrorState int, ErrorProcedure nvarchar(128) COLLATE DATABASE_DEFAULT, SchemaIsDboOrAbsent int, ErrorMessage nvarchar(4000) COLLATE DATABASE_DEFAULT, HasLine int);
+    INSERT #Expected VALUES (N'Failed', 50123, 16, 7, N'AUTOSYNC_0100_tsqlterr_throws', 1, N'échec voulu', 1);
     EXEC tSQLt.AssertEqualsTable @Expected = N'#Expected', @Actual = N'#Actual';
 
     SELECT Status, FailedCount INTO #Run FROM dbo.MC_AutosyncRun WHERE RunID = @RunID;
-    CREATE TABLE #ExpectedRun (Status nvarchar(20), FailedCount int);
+    CREATE TABLE #ExpectedRun (Status nvarchar(20) COLLATE DATABASE_DEFAULT, FailedCount int);
     INSERT #ExpectedRun VALUES (N'Failed', 1);
     EXEC tSQLt.AssertEqualsTable @Expected = N'#ExpectedRun', @Actual = N'#Run';
 END;
@@ -136,7 +141,7 @@ BEGIN
 
     EXEC tSQLt.AssertEquals @Expected = 1, @Actual = @ReturnCode;
     SELECT StepType, Status, ErrorMessage INTO #Actual FROM dbo.MC_AutosyncStep WHERE RunID = @RunID;
-    CREATE TABLE #Expected (StepType nvarchar(20), Status nvarchar(20), ErrorMessage nvarchar(4000));
+    CREATE TABLE #Expected (StepType nvarchar(20) COLLATE DATABASE_DEFAULT, Status nvarchar(20) COLLATE DATABASE_DEFAULT, ErrorMessage nvarchar(4000) COLLATE DATABASE_DEFAULT);
     INSERT #Expected VALUES (N'Replication', N'Failed', N'GesCom injoignable'), (N'Hook', N'Succeeded', NULL);
     EXEC tSQLt.AssertEqualsTable @Expected = N'#Expected', @Actual = N'#Actual';
     -- The watermark does not move past what was never read.
@@ -160,7 +165,7 @@ BEGIN
     FROM dbo.MC_AutosyncStep AS s
     JOIN dbo.MC_AutosyncStep AS hook ON hook.StepID = s.ParentStepID
     WHERE s.RunID = @RunID AND s.StepType = N'Statement' AND hook.ObjectName = N'[dbo].[AUTOSYNC_0100_tsqlterr_execsql]';
-    CREATE TABLE #Expected (ObjectName nvarchar(300), Status nvarchar(20), ErrorNumber int);
+    CREATE TABLE #Expected (ObjectName nvarchar(300) COLLATE DATABASE_DEFAULT, Status nvarchar(20) COLLATE DATABASE_DEFAULT, ErrorNumber int);
     -- The first statement declares no @n: it fails (137) and stops the hook; the second never runs.
     INSERT #Expected VALUES (N'premier', N'Failed', 137);
     EXEC tSQLt.AssertEqualsTable @Expected = N'#Expected', @Actual = N'#Actual';

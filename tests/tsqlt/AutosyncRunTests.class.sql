@@ -54,7 +54,7 @@ BEGIN
     EXEC dbo.MC_runautosync @ErpIntegrationID = 1, @ErpSyncStatus = N'success';
 
     SELECT Seq, Hook INTO #Actual FROM AutosyncRunTests.HookLog;
-    CREATE TABLE #Expected (Seq int, Hook sysname);
+    CREATE TABLE #Expected (Seq int, Hook sysname COLLATE DATABASE_DEFAULT);
     INSERT #Expected (Seq, Hook)
     VALUES (1, N'AUTOSYNC_20_tsqlt_first'), (2, N'AUTOSYNC_301_tsqlt_a'), (3, N'AUTOSYNC_0301_tsqlt_b'), (4, N'AUTOSYNC_1000_tsqlt_last');
     EXEC tSQLt.AssertEqualsTable @Expected = N'#Expected', @Actual = N'#Actual';
@@ -74,7 +74,7 @@ BEGIN
     EXEC dbo.MC_runautosync @ErpIntegrationID = 1, @ErpSyncStatus = N'warning', @tokenAccount = 42;
 
     SELECT Hook, Received INTO #Actual FROM AutosyncRunTests.HookLog;
-    CREATE TABLE #Expected (Hook sysname, Received nvarchar(400));
+    CREATE TABLE #Expected (Hook sysname COLLATE DATABASE_DEFAULT, Received nvarchar(400) COLLATE DATABASE_DEFAULT);
     INSERT #Expected (Hook, Received)
     VALUES (N'AUTOSYNC_0100_tsqlt_subset', N'warning|42'),
            (N'AUTOSYNC_0200_tsqlt_all', N'1|warning|[GESCOM]|42'),
@@ -109,7 +109,7 @@ BEGIN
     EXEC dbo.MC_runautosync @ErpIntegrationID = 2, @ErpSyncStatus = N'success';
 
     SELECT Received INTO #Actual FROM AutosyncRunTests.HookLog;
-    CREATE TABLE #Expected (Received nvarchar(400));
+    CREATE TABLE #Expected (Received nvarchar(400) COLLATE DATABASE_DEFAULT);
     INSERT #Expected (Received) VALUES (N'1|100'), (N'2|0');
     EXEC tSQLt.AssertEqualsTable @Expected = N'#Expected', @Actual = N'#Actual';
 END;
@@ -133,7 +133,7 @@ BEGIN
     DECLARE @Received nvarchar(400) = (SELECT Received FROM AutosyncRunTests.HookLog);
     EXEC tSQLt.AssertEqualsString @Expected = N'100', @Actual = @Received;
     SELECT LastToken, LastStatus INTO #Integration FROM dbo.MC_Integration WHERE ErpIntegrationID = 1;
-    CREATE TABLE #ExpectedIntegration (LastToken int, LastStatus nvarchar(10));
+    CREATE TABLE #ExpectedIntegration (LastToken int, LastStatus nvarchar(10) COLLATE DATABASE_DEFAULT);
     INSERT #ExpectedIntegration VALUES (150, N'success');
     EXEC tSQLt.AssertEqualsTable @Expected = N'#ExpectedIntegration', @Actual = N'#Integration';
 END;
@@ -151,13 +151,13 @@ BEGIN
     SELECT ErpIntegrationID, ErpSyncStatus, TokenAccount, NewToken, IsSimulation, Status, StepCount, FailedCount, SkippedCount,
            CASE WHEN EndTime >= StartTime THEN 1 ELSE 0 END AS Ended
     INTO #ActualRun FROM dbo.MC_AutosyncRun WHERE RunID = @RunID;
-    CREATE TABLE #ExpectedRun (ErpIntegrationID int, ErpSyncStatus nvarchar(10), TokenAccount int, NewToken int, IsSimulation bit, Status nvarchar(20),
+    CREATE TABLE #ExpectedRun (ErpIntegrationID int, ErpSyncStatus nvarchar(10) COLLATE DATABASE_DEFAULT, TokenAccount int, NewToken int, IsSimulation bit, Status nvarchar(20) COLLATE DATABASE_DEFAULT,
                                StepCount int, FailedCount int, SkippedCount int, Ended int);
     INSERT #ExpectedRun VALUES (1, N'fail', 7, 150, 0, N'Failed', 3, 0, 1, 1);
     EXEC tSQLt.AssertEqualsTable @Expected = N'#ExpectedRun', @Actual = N'#ActualRun';
 
     SELECT StepType, ObjectName, Status, RowsAffected, Command INTO #Actual FROM dbo.MC_AutosyncStep WHERE RunID = @RunID;
-    CREATE TABLE #Expected (StepType nvarchar(20), ObjectName nvarchar(300), Status nvarchar(20), RowsAffected int, Command nvarchar(max));
+    CREATE TABLE #Expected (StepType nvarchar(20) COLLATE DATABASE_DEFAULT, ObjectName nvarchar(300) COLLATE DATABASE_DEFAULT, Status nvarchar(20) COLLATE DATABASE_DEFAULT, RowsAffected int, Command nvarchar(max) COLLATE DATABASE_DEFAULT);
     INSERT #Expected
     VALUES (N'Replication', N'dbo.MC_replicate', N'Succeeded', 3, N'EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = 7, @Trace = 0;'),
            (N'Hook', N'[dbo].[AUTOSYNC_0100_tsqlt_journal]', N'Succeeded', NULL, N'EXEC [dbo].[AUTOSYNC_0100_tsqlt_journal] @tokenAccount = 7;'),
@@ -180,7 +180,7 @@ BEGIN
 
     EXEC tSQLt.AssertEquals @Expected = 1, @Actual = @ReturnCode;
     SELECT Hook INTO #Ran FROM AutosyncRunTests.HookLog;
-    CREATE TABLE #ExpectedRan (Hook sysname);
+    CREATE TABLE #ExpectedRan (Hook sysname COLLATE DATABASE_DEFAULT);
     INSERT #ExpectedRan VALUES (N'AUTOSYNC_0200_tsqlt_defaulted');
     EXEC tSQLt.AssertEqualsTable @Expected = N'#ExpectedRan', @Actual = N'#Ran';
 
@@ -204,7 +204,7 @@ BEGIN
 
     EXEC tSQLt.AssertEquals @Expected = 1, @Actual = @ReturnCode;
     SELECT Status, ReturnCode INTO #Actual FROM dbo.MC_AutosyncStep WHERE RunID = @RunID AND StepType = N'Hook';
-    CREATE TABLE #Expected (Status nvarchar(20), ReturnCode int);
+    CREATE TABLE #Expected (Status nvarchar(20) COLLATE DATABASE_DEFAULT, ReturnCode int);
     INSERT #Expected VALUES (N'Failed', 5);
     EXEC tSQLt.AssertEqualsTable @Expected = N'#Expected', @Actual = N'#Actual';
 END;

@@ -80,11 +80,11 @@ BEGIN
     EXEC tSQLt.AssertEmptyTable @TableName = N'AutosyncTraceTests.Written';
     -- Simulated runs are journaled; the integrations keep their watermark.
     SELECT ErpIntegrationID, IsSimulation, Status, StepCount INTO #Runs FROM dbo.MC_AutosyncRun;
-    CREATE TABLE #ExpectedRuns (ErpIntegrationID int, IsSimulation bit, Status nvarchar(20), StepCount int);
+    CREATE TABLE #ExpectedRuns (ErpIntegrationID int, IsSimulation bit, Status nvarchar(20) COLLATE DATABASE_DEFAULT, StepCount int);
     INSERT #ExpectedRuns VALUES (1, 1, N'Succeeded', 3), (3, 1, N'Succeeded', 3);
     EXEC tSQLt.AssertEqualsTable @Expected = N'#ExpectedRuns', @Actual = N'#Runs';
     SELECT ErpIntegrationID, LastToken, LastStatus INTO #Integrations FROM dbo.MC_Integration;
-    CREATE TABLE #ExpectedIntegrations (ErpIntegrationID int, LastToken int, LastStatus nvarchar(10));
+    CREATE TABLE #ExpectedIntegrations (ErpIntegrationID int, LastToken int, LastStatus nvarchar(10) COLLATE DATABASE_DEFAULT);
     INSERT #ExpectedIntegrations VALUES (1, 100, NULL), (2, 5, NULL), (3, NULL, NULL);
     EXEC tSQLt.AssertEqualsTable @Expected = N'#ExpectedIntegrations', @Actual = N'#Integrations';
 END;
@@ -108,7 +108,7 @@ BEGIN
     EXEC dbo.MC_traceautosync @ErpIntegrationID = 1, @Rollback = 0;
 
     SELECT Hook, Integration, SeenBefore INTO #Actual FROM AutosyncTraceTests.Written;
-    CREATE TABLE #Expected (Hook sysname, Integration int, SeenBefore int);
+    CREATE TABLE #Expected (Hook sysname COLLATE DATABASE_DEFAULT, Integration int, SeenBefore int);
     INSERT #Expected VALUES (N'AUTOSYNC_0100_tsqlttrace_first', 1, 0), (N'AUTOSYNC_0200_tsqlttrace_second', 1, 1);
     EXEC tSQLt.AssertEqualsTable @Expected = N'#Expected', @Actual = N'#Actual';
     DECLARE @LastToken int = (SELECT LastToken FROM dbo.MC_Integration WHERE ErpIntegrationID = 1);
@@ -164,7 +164,7 @@ BEGIN
 
     EXEC tSQLt.AssertEquals @Expected = NULL, @Actual = @Error;
     SELECT StepType, ObjectName, Status, ErrorNumber INTO #Actual FROM dbo.MC_AutosyncStep;
-    CREATE TABLE #Expected (StepType nvarchar(20), ObjectName nvarchar(300), Status nvarchar(20), ErrorNumber int);
+    CREATE TABLE #Expected (StepType nvarchar(20) COLLATE DATABASE_DEFAULT, ObjectName nvarchar(300) COLLATE DATABASE_DEFAULT, Status nvarchar(20) COLLATE DATABASE_DEFAULT, ErrorNumber int);
     INSERT #Expected VALUES (N'Replication', N'dbo.MC_replicate', N'Succeeded', NULL);
     EXEC tSQLt.AssertEqualsTable @Expected = N'#Expected', @Actual = N'#Actual';
 END;

@@ -270,11 +270,11 @@ GO
 CREATE PROCEDURE SysParamsTests.[test refuses hostile names and writes nothing]
 AS
 BEGIN
-    CREATE TABLE #Names (Name nvarchar(max) NULL);
+    CREATE TABLE #Names (Name nvarchar(max) COLLATE DATABASE_DEFAULT NULL);
     INSERT #Names (Name)
     VALUES (NULL), (N''), (N' '), (N'x];DROP TABLE Account--'), (N'clean Url'), (N'cleanUrl '),
            (N'a''b'), (N'paramètre'), (N'ｃleanUrl'), (REPLICATE(N'x', 101)), (N'a' + NCHAR(9) + N'b');
-    CREATE TABLE #Refused (Name nvarchar(max) NULL, Error nvarchar(max) NULL);
+    CREATE TABLE #Refused (Name nvarchar(max) COLLATE DATABASE_DEFAULT NULL, Error nvarchar(max) COLLATE DATABASE_DEFAULT NULL);
     DECLARE @Candidate nvarchar(max);
     DECLARE @Error nvarchar(max);
     DECLARE names CURSOR LOCAL FAST_FORWARD FOR SELECT Name FROM #Names;
