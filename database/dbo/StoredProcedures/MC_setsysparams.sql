@@ -9,7 +9,9 @@ exists (DESIGN.md decision 6). The guide's EXEC MC_setsysparams 'cleanUrl','Y'.
   Parm_TimeStamp where the table has them); left alone when the value is the same; inserted
   when absent (Parm_Name, Parm_Value, Parm_Deleted NULL, plus Parm_CreatedDate,
   Parm_UpdatedDate and Parm_TimeStamp where the table has them). No other Sage column is
-  written. Sage's audit columns are written through sp_executesql only where they exist,
+  written: the insert is refused, naming the column, when the table has a NOT NULL column
+  that is neither IDENTITY nor defaulted (the key's allocation is Sage's, never MAX + 1).
+  Parm_Value may be nvarchar(max) or ntext. Sage's audit columns are written through sp_executesql only where they exist,
   because the vendor's column set is not public: the procedure binds statically only to the
   columns the guide names (Parm_Name, Parm_Value, Parm_Deleted).
 - The curative procedure is found in dbo by name, ignoring case (cleanUrl runs
@@ -180,7 +182,9 @@ BEGIN
             SAVE TRANSACTION @Savepoint;
 
         -- UPDLOCK, HOLDLOCK: two sessions setting the same new name cannot both insert it.
-        SELECT @Rows = COUNT(*), @Previous = MAX(Parm_Value)
+        -- MAX() refuses ntext (Msg 8117), which some Sage versions use for Parm_Value: read it
+        -- as nvarchar(max), which works for both ("ntext, text, and image", learn.microsoft.com/sql/t-sql/data-types/ntext-text-and-image-transact-sql).
+        SELECT @Rows = COUNT(*), @Previous = MAX(CONVERT(nvarchar(max), Parm_Value))
         FROM dbo.Custom_SysParams WITH (UPDLOCK, HOLDLOCK)
         WHERE Parm_Name = @name
           AND Parm_Deleted IS NULL;
@@ -198,6 +202,27 @@ BEGIN
 
         IF @Action = N'insert'
         BEGIN
+            -- Sage does not document how it allocates the row's key. A NOT NULL column that is
+            -- neither IDENTITY nor defaulted (nor computed, nor rowversion) would need a value
+            -- chosen here, and MAX + 1 would race Sage's own allocation: refuse, naming it. Read
+            -- at run time from sys.columns (is_identity, default_object_id: "sys.columns",
+            -- learn.microsoft.com/sql/relational-databases/system-catalog-views/sys-columns-transact-sql).
+            DECLARE @Unfilled nvarchar(max);
+            SELECT @Unfilled = STRING_AGG(CONVERT(nvarchar(max), c.name), N', ') WITHIN GROUP (ORDER BY c.column_id)
+            FROM sys.columns AS c
+            WHERE c.object_id = OBJECT_ID(N'dbo.Custom_SysParams')
+              AND c.is_nullable = 0
+              AND c.is_identity = 0
+              AND c.is_computed = 0
+              AND c.default_object_id = 0
+              AND c.system_type_id <> 189 -- rowversion fills itself
+              AND c.name NOT IN (N'Parm_Name', N'Parm_Value');
+            IF @Unfilled IS NOT NULL
+            BEGIN
+                DECLARE @UnfilledText nvarchar(1000) = LEFT(@Unfilled, 1000);
+                RAISERROR(N'le paramètre %s n''existe pas et ne peut pas être créé ici : dans Custom_SysParams, la colonne %s est obligatoire et n''a ni IDENTITY ni valeur par défaut. MC_setsysparams ne lui choisit pas de valeur (un MAX + 1 entrerait en concurrence avec l''attribution des identifiants par Sage CRM). Créez le paramètre depuis Sage CRM, puis relancez : MC_setsysparams le modifiera.', 16, 1, @NameText, @UnfilledText);
+            END;
+
             INSERT dbo.Custom_SysParams (Parm_Name, Parm_Value, Parm_Deleted)
             VALUES (@name, @value, NULL);
             IF COL_LENGTH(N'dbo.Custom_SysParams', N'Parm_CreatedDate') IS NOT NULL
