@@ -512,12 +512,14 @@ BEGIN
     ALTER TABLE dbo.Custom_SysParams ADD Parm_Value ntext NULL;
     INSERT dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'cleanUrl', N'N');
 
+    DECLARE @Long nvarchar(max) = N'long ' + REPLICATE(CONVERT(nvarchar(max), N'x'), 5000);
+
     EXEC dbo.MC_setsysparams @name = N'cleanUrl', @value = N'Y';
-    EXEC dbo.MC_setsysparams @name = N'MC_other', @value = N'long ' + REPLICATE(CONVERT(nvarchar(max), N'x'), 5000);
+    EXEC dbo.MC_setsysparams @name = N'MC_other', @value = @Long;
 
     SELECT Parm_Name, CONVERT(nvarchar(max), Parm_Value) AS Parm_Value INTO #Actual FROM dbo.Custom_SysParams;
     SELECT TOP (0) * INTO #Expected FROM #Actual;
-    INSERT #Expected VALUES (N'cleanUrl', N'Y'), (N'MC_other', N'long ' + REPLICATE(CONVERT(nvarchar(max), N'x'), 5000));
+    INSERT #Expected VALUES (N'cleanUrl', N'Y'), (N'MC_other', @Long);
     EXEC tSQLt.AssertEqualsTable @Expected = N'#Expected', @Actual = N'#Actual';
     DECLARE @Printed int = (SELECT COUNT(*) FROM dbo.MC_print_SpyProcedureLog
                             WHERE Message = N'Paramètre cleanUrl modifié : ancienne valeur « N », nouvelle valeur « Y ».');
