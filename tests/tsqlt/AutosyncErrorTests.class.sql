@@ -123,7 +123,7 @@ BEGIN
     DECLARE @Output nvarchar(max) = (SELECT STRING_AGG(OutputText, N'') FROM tSQLt.CaptureOutputLog);
     EXEC tSQLt.AssertLike @ExpectedPattern = N'%ÉCHEC : _dbo_._AUTOSYNC_0200_tsqlterr_broken_ : erreur 50001%table absente%', @Actual = @Output;
     EXEC tSQLt.AssertLike @ExpectedPattern = N'%Résumé du cycle AUTOSYNC%Étapes : 3 ; réussies : 2 ; en échec : 1 ; non exécutées : 0%', @Actual = @Output;
-    EXEC tSQLt.AssertLike @ExpectedPattern = N'%En échec (modifications annulées) :%AUTOSYNC_0200_tsqlterr_broken%table absente%', @Actual = @Output;
+    EXEC tSQLt.AssertLike @ExpectedPattern = N'%En échec :%AUTOSYNC_0200_tsqlterr_broken%table absente%', @Actual = @Output;
     EXEC tSQLt.AssertLike @ExpectedPattern = N'%corrigez-les, puis relancez le traitement :%EXEC dbo.MC_runautosync @ErpIntegrationID = 1, @ErpSyncStatus = N''success'', @tokenAccount = 5, @Rollback = 0, @Trace = 0;%', @Actual = @Output;
 END;
 GO

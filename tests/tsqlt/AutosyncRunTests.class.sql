@@ -1,9 +1,12 @@
 /*
-AutosyncRunTests: dbo.MC_runautosync when every hook succeeds (the tests run inside tSQLt's
-transaction: the runner then works under savepoints). Hook order, binding by name (subset,
-alias, conversion), non-conforming hooks, the journal, the built-in replication step, the
-integration's bookkeeping, parameter errors and the overlap guard.
-Failing hooks doom a caller's transaction under XACT_ABORT: they are in AutosyncErrorTests.
+AutosyncRunTests: dbo.MC_runautosync when every hook succeeds. Hook order, binding by name
+(subset, alias, conversion), non-conforming hooks, the journal, the built-in replication step,
+the integration's bookkeeping, parameter errors, and the refusal to run inside a caller's
+transaction. The runner refuses a caller's transaction (its steps take no savepoint), so the
+tests that run a cycle run outside tSQLt's (--[@tSQLt:NoTransaction]): tSQLt undoes the fakes
+and spies after each test, and AutosyncRunTests.CleanUp drops the hooks and empties the log.
+The overlap guard needs a second session: AutosyncEngineTests (tests/CrmDb.Tests) covers it.
+Failing hooks are in AutosyncErrorTests.
 Hooks are created in dbo (the only schema the runner reads) and named AUTOSYNC_<n>_tsqlt_<x>.
 */
 EXEC tSQLt.NewTestClass 'AutosyncRunTests';
@@ -30,6 +33,25 @@ BEGIN
 END;
 GO
 
+-- Drops the hooks the tests created and empties the log (tests outside tSQLt's transaction).
+CREATE PROCEDURE AutosyncRunTests.CleanUp
+AS
+BEGIN
+    DECLARE @Name sysname;
+    DECLARE @Drop nvarchar(max);
+    WHILE 1 = 1
+    BEGIN
+        SET @Name = (SELECT TOP (1) p.name FROM sys.procedures AS p WHERE p.schema_id = SCHEMA_ID(N'dbo') AND p.name LIKE N'AUTOSYNC[_]%tsqlt%' ORDER BY p.name);
+        IF @Name IS NULL
+            BREAK;
+        SET @Drop = N'DROP PROCEDURE dbo.' + QUOTENAME(@Name) + N';';
+        EXEC sys.sp_executesql @Drop;
+    END;
+
+    TRUNCATE TABLE AutosyncRunTests.HookLog;
+END;
+GO
+
 CREATE PROCEDURE AutosyncRunTests.SetUp
 AS
 BEGIN
@@ -43,6 +65,7 @@ BEGIN
 END;
 GO
 
+--[@tSQLt:NoTransaction]('AutosyncRunTests.CleanUp')
 CREATE PROCEDURE AutosyncRunTests.[test hooks run by numeric order then label]
 AS
 BEGIN
@@ -61,6 +84,7 @@ BEGIN
 END;
 GO
 
+--[@tSQLt:NoTransaction]('AutosyncRunTests.CleanUp')
 CREATE PROCEDURE AutosyncRunTests.[test a hook gets only the parameters it declares by name and the seed spelling of the status]
 AS
 BEGIN
@@ -83,6 +107,7 @@ BEGIN
 END;
 GO
 
+--[@tSQLt:NoTransaction]('AutosyncRunTests.CleanUp')
 CREATE PROCEDURE AutosyncRunTests.[test values are converted to each hook's declared type]
 AS
 BEGIN
@@ -99,6 +124,7 @@ BEGIN
 END;
 GO
 
+--[@tSQLt:NoTransaction]('AutosyncRunTests.CleanUp')
 CREATE PROCEDURE AutosyncRunTests.[test the token defaults to the integration's last token and to 0 when it has none]
 AS
 BEGIN
@@ -115,6 +141,7 @@ BEGIN
 END;
 GO
 
+--[@tSQLt:NoTransaction]('AutosyncRunTests.CleanUp')
 CREATE PROCEDURE AutosyncRunTests.[test the replication runs first with the cycle token and its new token is recorded]
 AS
 BEGIN
@@ -139,6 +166,7 @@ BEGIN
 END;
 GO
 
+--[@tSQLt:NoTransaction]('AutosyncRunTests.CleanUp')
 CREATE PROCEDURE AutosyncRunTests.[test the journal holds the run and one row per step]
 AS
 BEGIN
@@ -166,6 +194,7 @@ BEGIN
 END;
 GO
 
+--[@tSQLt:NoTransaction]('AutosyncRunTests.CleanUp')
 CREATE PROCEDURE AutosyncRunTests.[test non-conforming hooks are reported and skipped and the others run]
 AS
 BEGIN
@@ -193,6 +222,7 @@ BEGIN
 END;
 GO
 
+--[@tSQLt:NoTransaction]('AutosyncRunTests.CleanUp')
 CREATE PROCEDURE AutosyncRunTests.[test a hook returning a non-zero code is a failed step]
 AS
 BEGIN
@@ -210,6 +240,7 @@ BEGIN
 END;
 GO
 
+--[@tSQLt:NoTransaction]('AutosyncRunTests.CleanUp')
 CREATE PROCEDURE AutosyncRunTests.[test an inactive integration runs nothing]
 AS
 BEGIN
@@ -267,41 +298,26 @@ BEGIN
 END;
 GO
 
-CREATE PROCEDURE AutosyncRunTests.[test a second cycle of the same integration is refused while one runs]
+CREATE PROCEDURE AutosyncRunTests.[test inside a caller's transaction nothing runs and the transaction stays committable]
 AS
 BEGIN
-    EXEC AutosyncRunTests.CreateHook N'AUTOSYNC_0100_tsqlt_overlap', N'', N'INSERT AutosyncRunTests.HookLog (Hook) VALUES (OBJECT_NAME(@@PROCID));';
-    -- The test's transaction holds the integration's lock, as a running cycle would: SQL Server
-    -- keeps a transaction's and a session's locks apart, so the runner's session lock conflicts.
-    DECLARE @Held int;
-    EXEC @Held = sys.sp_getapplock @Resource = N'CrmDb.MC_runautosync.1', @LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = 0;
+    -- tSQLt's own transaction is the caller's here.
+    EXEC AutosyncRunTests.CreateHook N'AUTOSYNC_0100_tsqlt_intran', N'', N'INSERT AutosyncRunTests.HookLog (Hook) VALUES (OBJECT_NAME(@@PROCID));';
+    DECLARE @Error nvarchar(4000);
+    DECLARE @Severity int;
 
-    DECLARE @Refused int;
-    DECLARE @Other int;
-    EXEC @Refused = dbo.MC_runautosync @ErpIntegrationID = 1, @ErpSyncStatus = N'success';
-    EXEC @Other = dbo.MC_runautosync @ErpIntegrationID = 2, @ErpSyncStatus = N'success';
+    BEGIN TRY
+        EXEC dbo.MC_runautosync @ErpIntegrationID = 1, @ErpSyncStatus = N'success';
+    END TRY
+    BEGIN CATCH
+        SELECT @Error = ERROR_MESSAGE(), @Severity = ERROR_SEVERITY();
+    END CATCH;
 
-    EXEC tSQLt.AssertEquals @Expected = 0, @Actual = @Held;
-    EXEC tSQLt.AssertEquals @Expected = 3, @Actual = @Refused;
-    EXEC tSQLt.AssertEquals @Expected = 0, @Actual = @Other;
-    -- Only integration 2's cycle ran.
-    SELECT ErpIntegrationID INTO #Actual FROM dbo.MC_AutosyncRun;
-    CREATE TABLE #Expected (ErpIntegrationID int);
-    INSERT #Expected VALUES (2);
-    EXEC tSQLt.AssertEqualsTable @Expected = N'#Expected', @Actual = N'#Actual';
-END;
-GO
-
-CREATE PROCEDURE AutosyncRunTests.[test the overlap message names the running cycle]
-AS
-BEGIN
-    INSERT dbo.MC_AutosyncRun (ErpIntegrationID, ErpSyncStatus, TokenAccount, IsSimulation, StartTime, Status, LoginName, HostName)
-    VALUES (1, N'success', 0, 0, '2025-01-02T03:04:05', N'Running', N'SAGE\sync', N'APP01');
-    EXEC sys.sp_getapplock @Resource = N'CrmDb.MC_runautosync.1', @LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = 0;
-
-    EXEC tSQLt.CaptureOutput @command = N'EXEC dbo.MC_runautosync @ErpIntegrationID = 1, @ErpSyncStatus = N''success'';';
-
-    DECLARE @Output nvarchar(max) = (SELECT STRING_AGG(OutputText, N'') FROM tSQLt.CaptureOutputLog);
-    EXEC tSQLt.AssertLike @ExpectedPattern = N'%déjà en cours (cycle n° 1 commencé le 2025-01-02 03:04:05.000 par SAGE\sync depuis APP01) : rien n''a été exécuté%', @Actual = @Output;
+    EXEC tSQLt.AssertEquals @Expected = 16, @Actual = @Severity;
+    EXEC tSQLt.AssertLike @ExpectedPattern = N'%@@TRANCOUNT = %hors transaction%COMMIT ou ROLLBACK%', @Actual = @Error;
+    DECLARE @State int = XACT_STATE();
+    EXEC tSQLt.AssertEquals @Expected = 1, @Actual = @State;
+    EXEC tSQLt.AssertEmptyTable @TableName = N'AutosyncRunTests.HookLog';
+    EXEC tSQLt.AssertEmptyTable @TableName = N'dbo.MC_AutosyncRun';
 END;
 GO

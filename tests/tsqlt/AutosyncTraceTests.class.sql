@@ -1,6 +1,9 @@
 /*
 AutosyncTraceTests: dbo.MC_traceautosync, the support procedure. It simulates a cycle for one or
 every active integration with tracing on and, by default, rolls each step back at its end.
+The cycle refuses a caller's transaction (its steps take no savepoint), so the tests that run
+one run outside tSQLt's (--[@tSQLt:NoTransaction]): tSQLt undoes the fakes and spies after each
+test, and AutosyncTraceTests.CleanUp drops the hooks, the support user and the rows written.
 */
 EXEC tSQLt.NewTestClass 'AutosyncTraceTests';
 GO
@@ -12,6 +15,27 @@ CREATE TABLE AutosyncTraceTests.Written
     Integration int     NOT NULL,
     SeenBefore  int     NOT NULL
 );
+GO
+
+-- Drops what SetUp and the tests created outside tSQLt's transaction.
+CREATE PROCEDURE AutosyncTraceTests.CleanUp
+AS
+BEGIN
+    DECLARE @Name sysname;
+    DECLARE @Drop nvarchar(max);
+    WHILE 1 = 1
+    BEGIN
+        SET @Name = (SELECT TOP (1) p.name FROM sys.procedures AS p WHERE p.schema_id = SCHEMA_ID(N'dbo') AND p.name LIKE N'AUTOSYNC[_]%[_]tsqlttrace[_]%' ORDER BY p.name);
+        IF @Name IS NULL
+            BREAK;
+        SET @Drop = N'DROP PROCEDURE dbo.' + QUOTENAME(@Name) + N';';
+        EXEC sys.sp_executesql @Drop;
+    END;
+
+    IF USER_ID(N'AutosyncTraceTests_support') IS NOT NULL
+        DROP USER [AutosyncTraceTests_support];
+    TRUNCATE TABLE AutosyncTraceTests.Written;
+END;
 GO
 
 CREATE PROCEDURE AutosyncTraceTests.SetUp
@@ -49,7 +73,7 @@ END;
 GO
 
 -- Runs dbo.MC_traceautosync for integration 1 as a member of MC_support only (a user without
--- login, rolled back with the test) and returns the error it raised (NULL: none).
+-- login, dropped by CleanUp) and returns the error it raised (NULL: none).
 CREATE PROCEDURE AutosyncTraceTests.TraceAsSupport
     @Rollback bit,
     @Error    nvarchar(4000) OUTPUT
@@ -70,6 +94,7 @@ BEGIN
 END;
 GO
 
+--[@tSQLt:NoTransaction]('AutosyncTraceTests.CleanUp')
 CREATE PROCEDURE AutosyncTraceTests.[test the trace runs every active integration and rolls everything back]
 AS
 BEGIN
@@ -90,6 +115,7 @@ BEGIN
 END;
 GO
 
+--[@tSQLt:NoTransaction]('AutosyncTraceTests.CleanUp')
 CREATE PROCEDURE AutosyncTraceTests.[test in a simulation a hook does not see the changes of the hooks before it]
 AS
 BEGIN
@@ -102,6 +128,7 @@ BEGIN
 END;
 GO
 
+--[@tSQLt:NoTransaction]('AutosyncTraceTests.CleanUp')
 CREATE PROCEDURE AutosyncTraceTests.[test a real cycle keeps the changes and the second hook sees the first]
 AS
 BEGIN
@@ -116,6 +143,7 @@ BEGIN
 END;
 GO
 
+--[@tSQLt:NoTransaction]('AutosyncTraceTests.CleanUp')
 CREATE PROCEDURE AutosyncTraceTests.[test the trace prints a header with a rerunnable line and each call with its values]
 AS
 BEGIN
@@ -130,6 +158,7 @@ BEGIN
 END;
 GO
 
+--[@tSQLt:NoTransaction]('AutosyncTraceTests.CleanUp')
 CREATE PROCEDURE AutosyncTraceTests.[test the statements of a hook are printed expanded with their rows]
 AS
 BEGIN
@@ -153,6 +182,7 @@ BEGIN
 END;
 GO
 
+--[@tSQLt:NoTransaction]('AutosyncTraceTests.CleanUp')
 CREATE PROCEDURE AutosyncTraceTests.[test a support login traces the replication step without any right on MC_replicate]
 AS
 BEGIN
@@ -170,6 +200,7 @@ BEGIN
 END;
 GO
 
+--[@tSQLt:NoTransaction]('AutosyncTraceTests.CleanUp')
 CREATE PROCEDURE AutosyncTraceTests.[test a real cycle is refused to a login that may only trace]
 AS
 BEGIN

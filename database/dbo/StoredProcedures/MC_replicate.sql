@@ -142,6 +142,24 @@ BEGIN
     END;
 
     ---------------------------------------------------------------------------------------------
+    -- dbo.Account must be visible to the caller: the statements run with the caller's rights,
+    -- and without them every field would look like a missing column. Nothing advances then.
+    ---------------------------------------------------------------------------------------------
+    IF OBJECT_ID(N'dbo.Account') IS NULL
+       OR ISNULL(HAS_PERMS_BY_NAME(N'dbo.Account', N'OBJECT', N'SELECT', N'acc_erp_account_id', N'COLUMN'), 0) = 0
+    BEGIN
+        SET @Failure = CONCAT(N'La réplication de l''intégration ', @ErpIntegrationID, N' ne peut pas lire dbo.Account : ',
+            USER_NAME(), N' n''y voit pas la table ou n''a pas SELECT sur acc_erp_account_id. ',
+            N'Accordez SELECT sur dbo.Account (acc_erp_account_id et les colonnes acc_*_repli) et UPDATE sur les colonnes acc_*_repli (docs/replication.md, « Droits ») ; ',
+            N'aucun champ n''a été écrit et aucun jeton n''avance.');
+        EXEC dbo.MC_print @Message = @Failure;
+        INSERT INTO dbo.MC_ReplicationLog (ErpIntegrationID, TokenFrom, NewToken, FieldsApplied, FieldsSkipped, RowsChanged, Status, Message)
+        VALUES (@ErpIntegrationID, @tokenAccount, @tokenAccount, 0, 0, 0, N'fail', LEFT(@Failure, 2048));
+        RAISERROR(N'%s', 16, 1, @Failure);
+        RETURN 1;
+    END;
+
+    ---------------------------------------------------------------------------------------------
     -- The integration's F_COMPTET must be readable, or nothing can be replicated.
     ---------------------------------------------------------------------------------------------
     SET @Check = dbo.MC_replicheck(@GesComServer, @GesComDatabase, NULL, NULL);
@@ -157,24 +175,6 @@ BEGIN
         EXEC dbo.MC_print @Message = @Failure;
         INSERT INTO dbo.MC_ReplicationLog (ErpIntegrationID, TokenFrom, NewToken, FieldsApplied, FieldsSkipped, RowsChanged, Status, Message)
         VALUES (@ErpIntegrationID, @tokenAccount, @tokenAccount, 0, 0, 0, N'fail', @Failure);
-        RAISERROR(N'%s', 16, 1, @Failure);
-        RETURN 1;
-    END;
-
-    ---------------------------------------------------------------------------------------------
-    -- dbo.Account must be visible to the caller: the statements run with the caller's rights,
-    -- and without them every field would look like a missing column. Nothing advances then.
-    ---------------------------------------------------------------------------------------------
-    IF OBJECT_ID(N'dbo.Account') IS NULL
-       OR ISNULL(HAS_PERMS_BY_NAME(N'dbo.Account', N'OBJECT', N'SELECT', N'acc_erp_account_id', N'COLUMN'), 0) = 0
-    BEGIN
-        SET @Failure = CONCAT(N'La réplication de l''intégration ', @ErpIntegrationID, N' ne peut pas lire dbo.Account : ',
-            USER_NAME(), N' n''y voit pas la table ou n''a pas SELECT sur acc_erp_account_id. ',
-            N'Accordez SELECT sur dbo.Account (acc_erp_account_id et les colonnes acc_*_repli) et UPDATE sur les colonnes acc_*_repli (docs/replication.md, « Droits ») ; ',
-            N'aucun champ n''a été écrit et aucun jeton n''avance.');
-        EXEC dbo.MC_print @Message = @Failure;
-        INSERT INTO dbo.MC_ReplicationLog (ErpIntegrationID, TokenFrom, NewToken, FieldsApplied, FieldsSkipped, RowsChanged, Status, Message)
-        VALUES (@ErpIntegrationID, @tokenAccount, @tokenAccount, 0, 0, 0, N'fail', LEFT(@Failure, 2048));
         RAISERROR(N'%s', 16, 1, @Failure);
         RETURN 1;
     END;
