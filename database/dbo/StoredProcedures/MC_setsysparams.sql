@@ -21,7 +21,11 @@ exists (DESIGN.md decision 6). The guide's EXEC MC_setsysparams 'cleanUrl','Y'.
   nothing of the call is kept and the error names it and repeats its message. It runs even
   when the value is unchanged, so that a curative can be triggered again.
 - One transaction of its own, or a savepoint inside the caller's transaction: rolled back to
-  only while the transaction is committable; the caller's work is never committed here.
+  only while the transaction is committable; the caller's work is never committed here. This is
+  the one procedure that keeps a savepoint: its curatives run EXECUTE AS OWNER, confined to the
+  CRM database, so this path never reaches a linked server (docs/autosync.md, "Transactions").
+  A curative that commits or rolls back the transaction it was given is detected (@@TRANCOUNT
+  before and after) and reported and audited as what it did.
 - Every call past the parameter checks is recorded in dbo.MC_SysParamAudit (login,
   application, time, old and new value, curative, outcome). A failed call's row is written
   after the rollback when there is no caller's transaction; inside one it belongs to the
@@ -292,6 +296,16 @@ BEGIN
         RETURN 0;
     END TRY
     BEGIN CATCH
+        -- A curative that commits or rolls back the transaction it was given leaves fewer
+        -- transactions than it found (SQL Server then raises error 266 at its end). Whether it
+        -- committed shows in the row this call wrote: still there after a COMMIT, gone after a ROLLBACK.
+        DECLARE @EndedByCurative bit = CASE WHEN @Stage = N'curative' AND @@TRANCOUNT < CASE WHEN @TranCount = 0 THEN 1 ELSE @TranCount END THEN 1 ELSE 0 END;
+        DECLARE @CurativeKept bit = NULL;
+        IF @EndedByCurative = 1 AND @Action IN (N'insert', N'update')
+            SET @CurativeKept = CASE WHEN EXISTS (SELECT 1 FROM dbo.Custom_SysParams
+                                                  WHERE Parm_Name = @name AND Parm_Deleted IS NULL
+                                                    AND CONVERT(varbinary(max), CONVERT(nvarchar(max), Parm_Value)) = CONVERT(varbinary(max), @value))
+                                     THEN 1 ELSE 0 END;
         DECLARE @Error nvarchar(2048) = ERROR_MESSAGE();
         DECLARE @ErrorNumber int = ERROR_NUMBER();
         DECLARE @ErrorLine int = ERROR_LINE();
@@ -318,6 +332,15 @@ BEGIN
         ELSE
             SET @Outcome = N'La transaction de l''appelant a été annulée pendant l''appel : rien n''a été conservé.';
 
+        IF @EndedByCurative = 1
+            SET @Outcome = CASE
+                WHEN @CurativeKept = 1 THEN N'La procédure curative a validé (COMMIT) la transaction qu''elle avait reçue : la nouvelle valeur et ce qu''elle a écrit sont conservés'
+                WHEN @CurativeKept = 0 THEN N'La procédure curative a annulé (ROLLBACK) la transaction qu''elle avait reçue : rien n''a été conservé'
+                ELSE N'La procédure curative a validé ou annulé la transaction qu''elle avait reçue'
+            END
+            + CASE WHEN @TranCount > 0 THEN N', y compris le travail de l''appelant avant cet appel' ELSE N'' END
+            + N'. Retirez le COMMIT ou le ROLLBACK de la procédure curative : signalez un échec par une erreur ou un code retour non nul.';
+
         SET @Message = CASE WHEN @Stage = N'curative'
                 THEN N'Échec de la procédure curative ' + @CurativeShown + N' pour ' + @name + N' : '
                 ELSE N'Échec de MC_setsysparams pour ' + @name + N' : '
@@ -332,7 +355,8 @@ BEGIN
         BEGIN
             BEGIN TRY
                 INSERT dbo.MC_SysParamAudit (ChangedAt, LoginName, ApplicationName, ParamName, Action, OldValue, NewValue, CurativeProcedure, Outcome, ErrorMessage)
-                VALUES (SYSDATETIME(), ORIGINAL_LOGIN(), APP_NAME(), @name, @Action, CASE WHEN @Rows = 1 THEN @Previous END, @value, @Procedure, N'failed', @Error);
+                VALUES (SYSDATETIME(), ORIGINAL_LOGIN(), APP_NAME(), @name, @Action, CASE WHEN @Rows = 1 THEN @Previous END, @value, @Procedure, N'failed',
+                        CASE WHEN @EndedByCurative = 1 THEN LEFT(@Outcome, 2048) ELSE @Error END);
             END TRY
             BEGIN CATCH
                 SET @Message += NCHAR(10) + N'(Échec non consigné dans dbo.MC_SysParamAudit : ' + ERROR_MESSAGE() + N')';
