@@ -190,3 +190,35 @@ BEGIN
     EXEC tSQLt.AssertEquals @Expected = NULL, @Actual = @Step;
 END;
 GO
+
+--[@tSQLt:NoTransaction]('AutosyncErrorTests.CleanUp')
+CREATE PROCEDURE AutosyncErrorTests.[test a hook that commits or rolls back its transaction is journaled as what it did]
+AS
+BEGIN
+    EXEC AutosyncErrorTests.CreateHook N'AUTOSYNC_0100_tsqlterr_commits', N'INSERT AutosyncErrorTests.HookLog (Hook) VALUES (OBJECT_NAME(@@PROCID)); COMMIT TRANSACTION;';
+    EXEC AutosyncErrorTests.CreateHook N'AUTOSYNC_0200_tsqlterr_rollsback', N'INSERT AutosyncErrorTests.HookLog (Hook) VALUES (OBJECT_NAME(@@PROCID)); ROLLBACK TRANSACTION;';
+    EXEC AutosyncErrorTests.CreateHook N'AUTOSYNC_0300_tsqlterr_after', N'INSERT AutosyncErrorTests.HookLog (Hook) VALUES (OBJECT_NAME(@@PROCID));';
+
+    DECLARE @ReturnCode int;
+    DECLARE @RunID int;
+    -- A simulation: only the hook that committed keeps its row, and says so.
+    EXEC @ReturnCode = dbo.MC_runautosync @ErpIntegrationID = 1, @ErpSyncStatus = N'success', @Rollback = 1, @RunID = @RunID OUTPUT;
+
+    EXEC tSQLt.AssertEquals @Expected = 1, @Actual = @ReturnCode;
+    DECLARE @TranCount int = @@TRANCOUNT;
+    EXEC tSQLt.AssertEquals @Expected = 0, @Actual = @TranCount;
+    SELECT Hook INTO #Kept FROM AutosyncErrorTests.HookLog;
+    CREATE TABLE #ExpectedKept (Hook sysname COLLATE DATABASE_DEFAULT);
+    INSERT #ExpectedKept VALUES (N'AUTOSYNC_0100_tsqlterr_commits');
+    EXEC tSQLt.AssertEqualsTable @Expected = N'#ExpectedKept', @Actual = N'#Kept';
+
+    SELECT ObjectName, Status INTO #Actual FROM dbo.MC_AutosyncStep WHERE RunID = @RunID AND StepType = N'Hook';
+    CREATE TABLE #Expected (ObjectName nvarchar(300) COLLATE DATABASE_DEFAULT, Status nvarchar(20) COLLATE DATABASE_DEFAULT);
+    INSERT #Expected VALUES (N'[dbo].[AUTOSYNC_0100_tsqlterr_commits]', N'Committed'), (N'[dbo].[AUTOSYNC_0200_tsqlterr_rollsback]', N'RolledBack'), (N'[dbo].[AUTOSYNC_0300_tsqlterr_after]', N'Succeeded');
+    EXEC tSQLt.AssertEqualsTable @Expected = N'#Expected', @Actual = N'#Actual';
+    DECLARE @Committed nvarchar(4000) = (SELECT ErrorMessage FROM dbo.MC_AutosyncStep WHERE RunID = @RunID AND Status = N'Committed');
+    EXEC tSQLt.AssertLike @ExpectedPattern = N'%a validé (COMMIT) la transaction que le cycle lui avait ouverte : ses modifications sont conservées, même en simulation%', @Actual = @Committed;
+    DECLARE @FailedCount int = (SELECT FailedCount FROM dbo.MC_AutosyncRun WHERE RunID = @RunID);
+    EXEC tSQLt.AssertEquals @Expected = 2, @Actual = @FailedCount;
+END;
+GO
