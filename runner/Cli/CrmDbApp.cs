@@ -38,6 +38,12 @@ public static class CrmDbApp
         }
 
         var invocation = new InvocationConfiguration { Output = context.Out, Error = context.Error };
+        if (RunCommand.HandlesInterruption(parseResult))
+        {
+            // crmdb run ends in order on Ctrl+C and SIGTERM itself (docs/run.md).
+            invocation.ProcessTerminationTimeout = null;
+        }
+
         return await parseResult.InvokeAsync(invocation).ConfigureAwait(false);
     }
 

@@ -11,4 +11,7 @@ public static class ExitCodes
 
     /// <summary>Bad usage or input: nothing was run.</summary>
     public const int BadInput = 2;
+
+    /// <summary>Interrupted by the user (Ctrl+C, SIGTERM): 128 + SIGINT, as shells report it.</summary>
+    public const int Interrupted = 130;
 }

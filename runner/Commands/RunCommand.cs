@@ -24,6 +24,13 @@ public static class RunCommand
         var connection = CommonOptions.Connection();
         var integration = new Option<int?>("--integration", "-i") { Description = Text["IntegrationOption"], HelpName = "N" };
         var variables = CommonOptions.Variables(Text["VariableOption"]);
+        var secretVariables = new Option<string[]>("--secret-variable")
+        {
+            Description = Text["SecretVariableOption"],
+            HelpName = "NAME=VALUE",
+            AllowMultipleArgumentsPerToken = false,
+            Arity = ArgumentArity.ZeroOrMore,
+        };
         var noVariables = new Option<bool>("--no-variables", "-x") { Description = Text["NoVariablesOption"] };
         var logDir = new Option<string?>("--log-dir") { Description = Text["LogDirOption", BachsqlLogFiles.DirectoryVariable], HelpName = "DIR" };
         var dryRun = new Option<bool>("--dry-run") { Description = Text["DryRunOption"] };
@@ -33,7 +40,7 @@ public static class RunCommand
 
         var command = new Command("run", Text["RunDescription"])
         {
-            component, paths, connection, integration, variables, noVariables, logDir, dryRun, force, gescomServer, gescomDatabase,
+            component, paths, connection, integration, variables, secretVariables, noVariables, logDir, dryRun, force, gescomServer, gescomDatabase,
         };
         command.SetHandler(context, async (parseResult, cancellationToken) =>
         {
@@ -62,12 +69,20 @@ public static class RunCommand
                 throw new UsageException(Text["DryRunIntegrationNeedsGesCom", Connection.EnvironmentVariable]);
             }
 
-            var variableValues = CommonOptions.ParseVariables(parseResult.GetValue(variables));
+            var secretValues = CommonOptions.ParseVariables(parseResult.GetValue(secretVariables));
+            var variableValues = new Dictionary<string, string>(CommonOptions.ParseVariables(parseResult.GetValue(variables)), StringComparer.OrdinalIgnoreCase);
+            foreach (var secret in secretValues)
+            {
+                variableValues[secret.Key] = secret.Value;
+            }
+
+            var mask = new SecretMask(variableValues, secretValues.Keys);
             var request = new RunRequest
             {
                 Component = name,
                 Paths = parseResult.GetValue(paths)!,
                 Variables = variableValues,
+                SecretVariables = secretValues.Keys.ToList(),
                 SubstituteVariables = !parseResult.GetValue(noVariables),
                 LogDirectory = BachsqlLogFiles.ResolveDirectory(parseResult.GetValue(logDir)),
                 DryRun = isDryRun,
@@ -76,26 +91,37 @@ public static class RunCommand
                 GesComServer = server,
                 GesComDatabase = database,
                 ConnectionString = connectionString,
-                OptionsText = DescribeOptions(variableValues, integrationId, server, database, isDryRun, parseResult.GetValue(force), parseResult.GetValue(noVariables)),
+                OptionsText = DescribeOptions(variableValues, mask, integrationId, server, database, isDryRun, parseResult.GetValue(force), parseResult.GetValue(noVariables)),
             };
+            // Ctrl+C and SIGTERM end the run in order (exit 130); a second one ends it at once.
+            using var interruption = RunInterruption.Listen(cancellationToken);
+            var orchestrator = new RunOrchestrator(context, environment, time);
+            interruption.SecondSignal += () => orchestrator.AbortNow(() => Environment.Exit(ExitCodes.Interrupted));
             try
             {
-                var result = await new RunOrchestrator(context, environment, time).RunAsync(request, cancellationToken).ConfigureAwait(false);
+                var result = await orchestrator.RunAsync(request, interruption.Token).ConfigureAwait(false);
                 return result.ExitCode;
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (interruption.Token.IsCancellationRequested)
             {
-                // Ctrl+C outside a batch (connecting, reading the journal): nothing more runs.
+                // Ctrl+C outside the pipeline's own handling (reading an integration in a dry run): nothing ran.
                 await context.Error.WriteLineAsync(Text["Cancelled"]).ConfigureAwait(false);
-                return ExitCodes.ProcessingErrors;
+                return ExitCodes.Interrupted;
             }
         });
         return command;
     }
 
-    /// <summary>The options for the log header; never the connection string, which may hold a password.</summary>
+    /// <summary>
+    /// True when the verb parsed is crmdb run, which handles Ctrl+C and SIGTERM itself
+    /// (<see cref="RunInterruption"/>): System.CommandLine's own handler must then be off, as it
+    /// ends the process two seconds after the first signal whatever the run is doing.
+    /// </summary>
+    public static bool HandlesInterruption(ParseResult parseResult) => parseResult.CommandResult.Command.Name == "run";
+
+    /// <summary>The options for the log header; never the connection string, which may hold a password, and secret values masked.</summary>
     private static string DescribeOptions(
-        IReadOnlyDictionary<string, string> variables, int? integration, string? server, string? database,
+        IReadOnlyDictionary<string, string> variables, SecretMask mask, int? integration, string? server, string? database,
         bool dryRun, bool force, bool noVariables)
     {
         var parts = new List<string>();
@@ -109,7 +135,7 @@ public static class RunCommand
             parts.Add(server is null ? $"--gescom-database \"{database}\"" : $"--gescom-server \"{server}\" --gescom-database \"{database}\"");
         }
 
-        parts.AddRange(variables.Select(v => $"--variable {v.Key}={v.Value}"));
+        parts.AddRange(variables.Select(v => mask.Apply($"--variable {v.Key}={v.Value}")));
         if (noVariables)
         {
             parts.Add("--no-variables");

@@ -29,10 +29,10 @@ internal sealed class FakeJournal : IScriptJournal
         return Task.FromResult(id);
     }
 
-    public Task FinishAsync(long id, bool succeeded, int failedBatches, CancellationToken cancellationToken)
+    public Task FinishAsync(long id, string status, int failedBatches, CancellationToken cancellationToken)
     {
         int i = Rows.FindIndex(r => r.Id == id);
-        Rows[i] = Rows[i] with { Status = succeeded ? JournalEntry.Success : JournalEntry.Failed, FailedBatches = failedBatches };
+        Rows[i] = Rows[i] with { Status = status, FailedBatches = failedBatches };
         return Task.FromResult(0);
     }
 }
