@@ -37,6 +37,12 @@ public static class CrmDbApp
             return ExitCodes.BadInput;
         }
 
+        return await InvokeAsync(parseResult, context).ConfigureAwait(false);
+    }
+
+    /// <summary>Invokes a parsed command line against <paramref name="context"/>.</summary>
+    public static Task<int> InvokeAsync(ParseResult parseResult, CliContext context)
+    {
         var invocation = new InvocationConfiguration { Output = context.Out, Error = context.Error };
         if (RunCommand.HandlesInterruption(parseResult))
         {
@@ -44,7 +50,7 @@ public static class CrmDbApp
             invocation.ProcessTerminationTimeout = null;
         }
 
-        return await parseResult.InvokeAsync(invocation).ConfigureAwait(false);
+        return parseResult.InvokeAsync(invocation);
     }
 
     /// <summary>The root command with every verb.</summary>

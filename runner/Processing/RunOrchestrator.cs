@@ -111,10 +111,12 @@ public sealed class RunOrchestrator(CliContext context, IRunEnvironment environm
                     console.Error(Text["ErrorPrefixInput", plan.Error!.Message]);
                 }
 
-                int count = plans.Count(p => p.Error is not null);
-                console.Error(Text["InputErrorsSummary", count]);
-                Refuse(Text["InputErrorsSummary", count] + " " + plans.First(p => p.Error is not null).Error!.Message);
-                return Refused(ExitCodes.BadInput);
+                var errors = plans.Where(p => p.Error is not null)
+                    .Select(p => new RunFailure(p.Script.Name, RunReport.Place(p.Error!.File, p.Error.Line), p.Error.Message))
+                    .ToList();
+                console.Error(Text["InputErrorsSummary", errors.Count]);
+                Refuse(Text["InputErrorsSummary", errors.Count] + " " + errors[0].Message);
+                return new RunResult(ExitCodes.BadInput, null, errors, 0, 0, 0);
             }
 
             try

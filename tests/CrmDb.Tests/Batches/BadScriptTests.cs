@@ -28,7 +28,7 @@ public sealed class BadScriptTests : IDisposable
     [InlineData("SELECT 1\nGO -1", BatchErrorKind.InvalidGo, 2)]
     [InlineData("SELECT 1\nGO 99999999999", BatchErrorKind.InvalidGo, 2)]
     [InlineData(":connect srv", BatchErrorKind.UnsupportedCommand, 1)]
-    [InlineData("SELECT 1\n:exit", BatchErrorKind.UnsupportedCommand, 2)]
+    [InlineData("SELECT 1\n:xml on", BatchErrorKind.UnsupportedCommand, 2)]
     [InlineData(":out result.txt", BatchErrorKind.UnsupportedCommand, 1)]
     [InlineData(":listvar", BatchErrorKind.UnsupportedCommand, 1)]
     [InlineData(":setvar", BatchErrorKind.InvalidCommand, 1)]

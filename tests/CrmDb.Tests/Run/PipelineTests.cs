@@ -49,11 +49,11 @@ public sealed class PipelineTests : IDisposable
         Assert.Contains("Connexion : DOMAINE\\integrateur sur le serveur SRV-CRM, base CRM", log, StringComparison.Ordinal);
         Assert.Contains("Outil : crmdb " + RunOrchestrator.ToolVersion, log, StringComparison.Ordinal);
         Assert.Contains("Options : --test", log, StringComparison.Ordinal);
-        Assert.Contains("--- Lot 1/2 (a.sql, ligne 2), exécuté 1 fois ---", log, StringComparison.Ordinal);
+        Assert.Contains("--- Lot 1/2 (a.sql, ligne 2), exécuté 1 fois, 09:30:00 ---", log, StringComparison.Ordinal);
         Assert.Contains("PRINT N'début'", log, StringComparison.Ordinal);
         Assert.Contains("   début", log, StringComparison.Ordinal);
         // As executed: after substitution, and twice for GO 2.
-        Assert.Contains("--- Lot 2/2 (a.sql, ligne 4), exécuté 2 fois ---\r\nSELECT * FROM dbo.Absente", log, StringComparison.Ordinal);
+        Assert.Contains("--- Lot 2/2 (a.sql, ligne 4), exécuté 2 fois, 09:30:00 ---\r\nSELECT * FROM dbo.Absente", log, StringComparison.Ordinal);
         Assert.Contains("Msg 208, niveau 16, état 1", log, StringComparison.Ordinal);
         Assert.Contains("a.sql, lot 2 (ligne 4), ligne 5 du fichier (ligne 2 du lot)", log, StringComparison.Ordinal);
         Assert.Contains("   (1 ligne(s))", log, StringComparison.Ordinal);
@@ -186,9 +186,11 @@ public sealed class PipelineTests : IDisposable
 
         var (result, output) = fixture.Run(fixture.Request());
 
-        Assert.Equal(ExitCodes.ProcessingErrors, result.ExitCode);
+        // Refused before anything ran: bad input (exit 2), and the attempt is dated in the log.
+        Assert.Equal(ExitCodes.BadInput, result.ExitCode);
         Assert.Contains("dbo.MC_ScriptJournal est absente", output, StringComparison.Ordinal);
         Assert.Empty(fixture.Database.Executor.Executed);
+        Assert.Matches(@"^\uFEFF?2026-03-07 09:30:00 \+00:00 : tentative de crmdb run CRMPLUS non démarrée : La table dbo.MC_ScriptJournal est absente", fixture.ReadLog("CRMPLUS"));
     }
 
     [Fact]

@@ -35,7 +35,7 @@ public sealed class RunCliTests : IDisposable
         Assert.Contains("rien n'a été exécuté", result.Out, StringComparison.Ordinal);
         Assert.DoesNotContain("\r", result.Out, StringComparison.Ordinal);
         string log = OnlyLog();
-        Assert.EndsWith("bachsql_CRMPLUS.log", Directory.GetFiles(Logs).Single(), StringComparison.Ordinal);
+        Assert.EndsWith("bachsql_CRMPLUS.dry-run.log", Directory.GetFiles(Logs).Single(), StringComparison.Ordinal);
         Assert.Contains("Connexion : aucune (simulation)", log, StringComparison.Ordinal);
         Assert.Contains("--- Lot 1/2 (010_tiers.sql, ligne 2), serait exécuté 2 fois ---", log, StringComparison.Ordinal);
         Assert.Contains("UPDATE a SET acc_numpayeur_repli = g.CT_NumPayeur\r\nFROM Account a JOIN [SRVGC].[BIJOU].dbo.F_COMPTET g", log, StringComparison.Ordinal);
