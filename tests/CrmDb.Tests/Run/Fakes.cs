@@ -3,10 +3,12 @@ using CrmDb.Runner.Processing;
 
 namespace CrmDb.Tests.Run;
 
-/// <summary>A clock fixed at a date, in UTC.</summary>
+/// <summary>A clock fixed at a date, in UTC, whose stopwatch never moves (durations are 0 however slow the machine).</summary>
 internal sealed class FixedTime(DateTimeOffset now) : TimeProvider
 {
     public override DateTimeOffset GetUtcNow() => now;
+
+    public override long GetTimestamp() => 0;
 
     public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
 }
@@ -97,8 +99,11 @@ internal sealed class FakeSession : IRunSession, IRunEnvironment
 
     public IScriptJournal Journal => FakeJournal;
 
+    public Action? OnConnect { get; set; }
+
     public Task<IRunSession> ConnectAsync(string connectionString, CancellationToken cancellationToken)
     {
+        OnConnect?.Invoke();
         Connections++;
         return Task.FromResult<IRunSession>(this);
     }
