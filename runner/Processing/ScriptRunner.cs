@@ -83,6 +83,12 @@ public sealed class ScriptRunner(IRunSession session, BatchReaderOptions readerO
             console.EndProgress();
         }
 
+        if (stop == RunStop.LogFault)
+        {
+            // Its evidence is lost and its batches after this one did not run: not done.
+            failedBatches = Math.Max(failedBatches, 1);
+        }
+
         if (changed)
         {
             failedBatches = Math.Max(failedBatches, 1);
