@@ -65,7 +65,8 @@ public sealed class ComponentLock : IDisposable
         FileStream stream;
         try
         {
-            stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, OwnShare, 4096, FileOptions.DeleteOnClose);
+            // Unbuffered: a write that fails (disk full) fails here, not again when the stream is closed.
+            stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, OwnShare, 0, FileOptions.DeleteOnClose);
         }
         catch (IOException ex) when (ex is not (FileNotFoundException or DirectoryNotFoundException or PathTooLongException) && File.Exists(path))
         {
