@@ -4,7 +4,8 @@ namespace CrmDb.Runner.Processing;
 
 /// <summary>
 /// Ctrl+C and SIGTERM for crmdb run (and on Windows Ctrl+Break and closing the console, which
-/// .NET reports as SIGQUIT and SIGHUP): the first one cancels <see cref="Token"/>, which cancels
+/// .NET reports as SIGQUIT and SIGHUP; a Windows shutdown is its SIGTERM: dotnet/runtime,
+/// PosixSignalRegistration.Windows.cs): the first one cancels <see cref="Token"/>, which cancels
 /// the running batch on the server and ends the run in order; a second one raises
 /// <see cref="SecondSignal"/>, which ends the process at once. Each signal is cancelled for the
 /// runtime (PosixSignalContext.Cancel), so nothing else ends the process behind the run's back;
@@ -18,6 +19,7 @@ public sealed class RunInterruption : IDisposable
     private static readonly PosixSignal[] Signals = [PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGQUIT, PosixSignal.SIGHUP];
 
     private readonly CancellationTokenSource source;
+    private readonly ManualResetEventSlim finished = new();
     private readonly List<IDisposable> registrations = [];
     private readonly bool usesCancelKeyPress;
     private int count;
@@ -69,6 +71,7 @@ public sealed class RunInterruption : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        finished.Set();
         foreach (var registration in registrations)
         {
             registration.Dispose();
@@ -82,10 +85,25 @@ public sealed class RunInterruption : IDisposable
         source.Dispose();
     }
 
+    /// <summary>
+    /// Windows ends the process as soon as the handler of a console close (SIGHUP) or shutdown
+    /// (SIGTERM) returns, and at the latest about 5 s after the event ("HandlerRoutine callback
+    /// function", learn.microsoft.com/windows/console/handlerroutine): the handler waits for the
+    /// run to end in order, up to just under that.
+    /// </summary>
+    private void WaitIfWindowsEndsTheProcess(PosixSignal signal)
+    {
+        if (OperatingSystem.IsWindows() && signal is PosixSignal.SIGHUP or PosixSignal.SIGTERM)
+        {
+            finished.Wait(TimeSpan.FromSeconds(4.5));
+        }
+    }
+
     private void OnSignal(PosixSignalContext context)
     {
         context.Cancel = true;
         Signal();
+        WaitIfWindowsEndsTheProcess(context.Signal);
     }
 
     private void OnCancelKeyPress(object? sender, ConsoleCancelEventArgs e)
