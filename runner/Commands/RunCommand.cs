@@ -113,11 +113,12 @@ public static class RunCommand
     }
 
     /// <summary>
-    /// True when the verb parsed is crmdb run, which handles Ctrl+C and SIGTERM itself
+    /// True when the verb parsed is crmdb run (not crmdb autosync run), which handles Ctrl+C and SIGTERM itself
     /// (<see cref="RunInterruption"/>): System.CommandLine's own handler must then be off, as it
     /// ends the process two seconds after the first signal whatever the run is doing.
     /// </summary>
-    public static bool HandlesInterruption(ParseResult parseResult) => parseResult.CommandResult.Command.Name == "run";
+    public static bool HandlesInterruption(ParseResult parseResult) =>
+        parseResult.CommandResult is { Command.Name: "run", Parent: System.CommandLine.Parsing.CommandResult { Command: RootCommand } };
 
     /// <summary>The options for the log header; never the connection string, which may hold a password, and secret values masked.</summary>
     private static string DescribeOptions(

@@ -104,16 +104,17 @@ public sealed class RunOrchestrator(CliContext context, IRunEnvironment environm
             GesComLocation? location = request.GesComDatabase is null ? null : CreateLocation(request.GesComServer, request.GesComDatabase, null);
             var readerOptions = ReaderOptions(request);
             var plans = ScriptPlanner.Plan(selection.Scripts, readerOptions, tokensAllowed: location is not null || request.Integration is not null, cancellationToken);
-            if (plans.Any(p => p.Error is not null))
+            var errors = plans.Where(p => p.Error is not null)
+                .Select(p => new RunFailure(p.Script.Name, RunReport.Place(p.Error!.File, p.Error.Line), p.Error.Message))
+                .ToList();
+            if (errors.Count > 0)
             {
-                foreach (var plan in plans.Where(p => p.Error is not null))
+                // Every script error at once, nothing run; the last real log only gets a dated line.
+                foreach (var error in errors)
                 {
-                    console.Error(Text["ErrorPrefixInput", plan.Error!.Message]);
+                    console.Error(Text["ErrorPrefixInput", error.Message]);
                 }
 
-                var errors = plans.Where(p => p.Error is not null)
-                    .Select(p => new RunFailure(p.Script.Name, RunReport.Place(p.Error!.File, p.Error.Line), p.Error.Message))
-                    .ToList();
                 console.Error(Text["InputErrorsSummary", errors.Count]);
                 Refuse(Text["InputErrorsSummary", errors.Count] + " " + errors[0].Message);
                 return new RunResult(ExitCodes.BadInput, null, errors, 0, 0, 0);
@@ -129,11 +130,10 @@ public sealed class RunOrchestrator(CliContext context, IRunEnvironment environm
                 throw;
             }
 
-            if (!await session.TryLockAsync(request.Component, cancellationToken).ConfigureAwait(false))
+            if (await RefusalFromServerAsync(session, request.Component, cancellationToken).ConfigureAwait(false) is string refusal)
             {
-                string message = Text["AlreadyRunning", request.Component, session.Facts.Database];
-                console.Error(message);
-                Refuse(message);
+                console.Error(refusal);
+                Refuse(refusal);
                 return Refused(ExitCodes.BadInput);
             }
 
@@ -150,39 +150,20 @@ public sealed class RunOrchestrator(CliContext context, IRunEnvironment environm
                 location = CreateLocation(integration.Value.Server, integration.Value.Database, session.Facts.ServerName);
             }
 
-            if (!await session.JournalExistsAsync(cancellationToken).ConfigureAwait(false))
-            {
-                string message = Text["JournalMissing", session.Facts.Database];
-                console.Error(message);
-                Refuse(message);
-                return Refused(ExitCodes.BadInput);
-            }
-
-            // The run is on: the new log is written beside the last one, then renamed over it.
-            string logPath = Path.Combine(directory, BachsqlLogFiles.FileName(request.Component, time.GetLocalNow().DateTime));
-            var earlier = BachsqlLogFiles.Find(directory, request.Component);
             try
             {
-                log = RunLog.Begin(logPath);
-                WriteHeader(log, mask, request, session.Facts, location, selection.Scripts, componentLock);
-                if (log.Fault is { } fault)
-                {
-                    throw RunFileException.For(fault, log.Path);
-                }
-
-                log.Commit(earlier);
+                log = StartLog(directory, mask, request, session.Facts, location, selection.Scripts, componentLock);
             }
             catch (RunFileException ex)
             {
-                log?.Abandon();
-                log = null;
                 Refuse(ex.Message);
                 throw;
             }
 
             report = new RunReport(console, log, mask, time, started);
-            var runner = new ScriptRunner(session, readerOptions, location, report, console);
-            return await RunScriptsAsync(report, runner, session.Journal, plans, location, selection, request, cancellationToken).ConfigureAwait(false);
+            var sequence = new ScriptSequence(
+                report, new ScriptRunner(session, readerOptions, location, report, console), session.Journal, location, request, script => runningScript = script);
+            return await sequence.RunAsync(plans, selection.Ignored, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && report is null)
         {
@@ -201,65 +182,42 @@ public sealed class RunOrchestrator(CliContext context, IRunEnvironment environm
         }
     }
 
-    private async Task<RunResult> RunScriptsAsync(
-        RunReport run, ScriptRunner runner, IScriptJournal journal, IReadOnlyList<ScriptPlan> plans, GesComLocation? location,
-        ScriptSelection selection, RunRequest request, CancellationToken cancellationToken)
+    /// <summary>What the server must grant before anything runs: its lock, then the journal table. Null when it does, else why not.</summary>
+    private static async Task<string?> RefusalFromServerAsync(IRunSession session, string component, CancellationToken cancellationToken)
     {
-        var stop = RunStop.None;
-        string? stoppedIn = null;
-        for (int s = 0; s < plans.Count; s++)
+        if (!await session.TryLockAsync(component, cancellationToken).ConfigureAwait(false))
         {
-            var plan = plans[s];
-            string name = plan.Script.Name;
-            if (stop == RunStop.None && cancellationToken.IsCancellationRequested)
-            {
-                stop = RunStop.Interrupted;
-                stoppedIn = s > 0 ? plans[s - 1].Script.Name : null;
-            }
-
-            if (stop != RunStop.None)
-            {
-                run.NotRun(name, Text["Why" + stop, stoppedIn ?? "-"]);
-                continue;
-            }
-
-            string checksum = plan.Checksum(location);
-            JournalDecision decision;
-            long journalId;
-            try
-            {
-                decision = await JournalFilter.DecideAsync(journal, request.Component, name, checksum, request.Force, cancellationToken).ConfigureAwait(false);
-                if (!decision.Runs)
-                {
-                    run.Skipped(s + 1, plans.Count, name, decision.SucceededAt!);
-                    continue;
-                }
-
-                journalId = await run.ScriptStartedAsync(
-                    journal, new JournalStart(request.Component, name, checksum, plan.BatchCount, ToolVersion, run.Log.Path),
-                    s + 1, plans.Count, plan.BatchCount, decision.Reason, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                stop = RunStop.Interrupted;
-                stoppedIn = name;
-                run.NotRun(name, Text["WhyInterrupted", name]);
-                continue;
-            }
-
-            runningScript = name;
-            var outcome = await runner.RunAsync(plan, s + 1, plans.Count, cancellationToken).ConfigureAwait(false);
-            await run.ScriptEndedAsync(journal, journalId, name, outcome).ConfigureAwait(false);
-            runningScript = null;
-            if (outcome.Stop != RunStop.None)
-            {
-                stop = outcome.Stop;
-                stoppedIn = name;
-            }
+            return Text["AlreadyRunning", component, session.Facts.Database];
         }
 
-        int exitCode = run.Summary(plans.Count, stop, stoppedIn, selection.Ignored, request.Component);
-        return new RunResult(exitCode, run.Log.Path, run.Failures, run.ScriptsRun, run.ScriptsSkipped, run.BatchesRun);
+        return await session.JournalExistsAsync(cancellationToken).ConfigureAwait(false) ? null : Text["JournalMissing", session.Facts.Database];
+    }
+
+    /// <summary>
+    /// The run is on: the new log is written beside the last one, its header flushed, then renamed
+    /// over it; a fault before the rename leaves the last log as it was (<see cref="RunFileException"/>).
+    /// </summary>
+    private RunLog StartLog(string directory, SecretMask mask, RunRequest request, ServerFacts facts, GesComLocation? location, IReadOnlyList<ScriptFile> scripts, ComponentLock componentLock)
+    {
+        string logPath = Path.Combine(directory, BachsqlLogFiles.FileName(request.Component, time.GetLocalNow().DateTime));
+        var earlier = BachsqlLogFiles.Find(directory, request.Component);
+        var log = RunLog.Begin(logPath);
+        try
+        {
+            WriteHeader(log, mask, request, facts, location, scripts, componentLock);
+            if (log.Fault is { } fault)
+            {
+                throw RunFileException.For(fault, log.Path);
+            }
+
+            log.Commit(earlier);
+            return log;
+        }
+        catch (RunFileException)
+        {
+            log.Abandon();
+            throw;
+        }
     }
 
     private async Task<RunResult> DryRunAsync(RunConsole console, RunRequest request, CancellationToken cancellationToken)

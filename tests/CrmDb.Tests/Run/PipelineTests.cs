@@ -278,4 +278,18 @@ public sealed class PipelineTests : IDisposable
         Assert.Equal(["PRINT 'un'"], fixture.Database.Executor.Executed);
         Assert.Equal(JournalEntry.Failed, Assert.Single(fixture.Database.FakeJournal.Rows).Status);
     }
+
+    [Fact]
+    public void Sub_folders_and_other_files_of_a_given_folder_are_listed_as_ignored_in_the_summary()
+    {
+        fixture.Write("a.sql", "SELECT 1");
+        fixture.Write("lisez-moi.txt", "notes");
+        Directory.CreateDirectory(Path.Combine(fixture.Scripts, "archive"));
+
+        var (result, output) = fixture.Run(fixture.Request());
+
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        Assert.Contains($"Ignoré : {Path.Combine(fixture.Scripts, "archive")} (sous-dossier", output, StringComparison.Ordinal);
+        Assert.Contains($"Ignoré : {Path.Combine(fixture.Scripts, "lisez-moi.txt")} (pas un fichier .sql)", fixture.ReadLog("CRMPLUS"), StringComparison.Ordinal);
+    }
 }
