@@ -10,7 +10,9 @@ namespace CrmDb.Runner.Processing;
 /// <see cref="SecondSignal"/>, which ends the process at once. Each signal is cancelled for the
 /// runtime (PosixSignalContext.Cancel), so nothing else ends the process behind the run's back;
 /// System.CommandLine's own handler is off for this verb (CrmDbApp), as it would end the process
-/// two seconds after the first signal whatever the run is doing.
+/// two seconds after the first signal whatever the run is doing. (Registered later, this handler
+/// runs first and, cancelling, stops the others; turning that handler off makes the run not
+/// depend on the order.)
 /// PosixSignalRegistration: "Handles a POSIX signal", learn.microsoft.com
 /// /dotnet/api/system.runtime.interopservices.posixsignalregistration.
 /// </summary>
