@@ -107,6 +107,9 @@ public sealed class FileFaultTests : IDisposable
         Skip.IfNot(OperatingSystem.IsLinux(), "setpriv is a Linux tool.");
         Skip.IfNot(Environment.UserName == "root", "changing to another user needs root (CI runs as root; as a user, mode bits already apply to the other tests).");
         Skip.IfNot(File.Exists("/usr/bin/setpriv"), "setpriv (util-linux) is not installed.");
+        Skip.IfNot(
+            OthersCanReach(Path.GetDirectoryName(typeof(ChildRunHost).Assembly.Location)!) && OthersCanReach(Path.GetDirectoryName(fixture.Root)!),
+            "the test output or the temporary folder is inside a folder other users cannot enter: the unprivileged child could not start.");
         // The fixture's folder is private to root: the child's user must read the scripts and write its journal.
         File.SetUnixFileMode(fixture.Root, (UnixFileMode)0b111_101_101);
         File.SetUnixFileMode(fixture.Scripts, (UnixFileMode)0b111_101_101);
@@ -124,6 +127,21 @@ public sealed class FileFaultTests : IDisposable
         Assert.DoesNotContain("   at ", child.Error, StringComparison.Ordinal);
         Assert.Empty(child.JournalRows);
         Assert.Empty(Directory.GetFiles(logs));
+    }
+
+    /// <summary>True when every folder from the root to <paramref name="folder"/> lets other users through (o+x).</summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private static bool OthersCanReach(string folder)
+    {
+        for (var at = new DirectoryInfo(folder); at is not null; at = at.Parent)
+        {
+            if ((at.UnixFileMode & UnixFileMode.OtherExecute) == 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>A small tmpfs (64 KiB) mounted for one test; skipped with the reason where mounting is not allowed.</summary>
