@@ -71,6 +71,14 @@ public sealed class RunReport(RunConsole console, RunLog log, SecretMask mask, T
         failures.Add(new RunFailure(script, place, shown));
     }
 
+    /// <summary>Why the run stops here (not a failure of its own): on the error output and in the log.</summary>
+    public void Stopping(string text)
+    {
+        string shown = mask.Apply(text);
+        console.Error(shown);
+        log.Line(shown);
+    }
+
     /// <summary>The journal filter skipped a script.</summary>
     public void Skipped(int position, int total, string script, string when)
     {

@@ -51,7 +51,7 @@ public sealed class ScriptRunner(IRunSession session, BatchReaderOptions readerO
                     if (batch.ExitOnError)
                     {
                         stop = RunStop.OnErrorExit;
-                        report.Failure(name, name, Text["OnErrorExit", name], Text["OnErrorExit", name]);
+                        report.Stopping(Text["OnErrorExit", name]);
                         break;
                     }
                 }
