@@ -13,6 +13,8 @@ public sealed class SourceTests : IDisposable
     [Fact]
     public void A_folder_gives_its_sql_files_in_ordinal_name_order_and_files_keep_the_order_given()
     {
+        // The reasons are checked in French, the default language, whatever other tests set.
+        System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.GetCultureInfo("fr");
         foreach (string name in new[] { "b.sql", "A.sql", "010_x.sql", "02_y.sql", "a.SQL.txt", "notes.md", "é.sql", "C.SQL" })
         {
             fixture.Write(name, "SELECT 1");
