@@ -91,7 +91,7 @@ public static class RunCommand
                 GesComServer = server,
                 GesComDatabase = database,
                 ConnectionString = connectionString,
-                OptionsText = DescribeOptions(variableValues, mask, integrationId, server, database, isDryRun, parseResult.GetValue(force), parseResult.GetValue(noVariables)),
+                OptionsText = DescribeOptions(variableValues, secretValues.Keys, mask, integrationId, server, database, isDryRun, parseResult.GetValue(force), parseResult.GetValue(noVariables)),
             };
             // Ctrl+C and SIGTERM end the run in order (exit 130); a second one ends it at once.
             using var interruption = RunInterruption.Listen(cancellationToken);
@@ -122,7 +122,7 @@ public static class RunCommand
 
     /// <summary>The options for the log header; never the connection string, which may hold a password, and secret values masked.</summary>
     private static string DescribeOptions(
-        IReadOnlyDictionary<string, string> variables, SecretMask mask, int? integration, string? server, string? database,
+        IReadOnlyDictionary<string, string> variables, IEnumerable<string> secretNames, SecretMask mask, int? integration, string? server, string? database,
         bool dryRun, bool force, bool noVariables)
     {
         var parts = new List<string>();
@@ -136,7 +136,10 @@ public static class RunCommand
             parts.Add(server is null ? $"--gescom-database \"{database}\"" : $"--gescom-server \"{server}\" --gescom-database \"{database}\"");
         }
 
-        parts.AddRange(variables.Select(v => mask.Apply($"--variable {v.Key}={v.Value}")));
+        var secret = new HashSet<string>(secretNames, StringComparer.OrdinalIgnoreCase);
+        parts.AddRange(variables.Select(v => secret.Contains(v.Key)
+            ? $"--secret-variable {v.Key}={CrmDb.Clr.SecretNames.Mask}"
+            : mask.Apply($"--variable {v.Key}={v.Value}")));
         if (noVariables)
         {
             parts.Add("--no-variables");

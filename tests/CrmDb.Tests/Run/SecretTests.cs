@@ -88,6 +88,7 @@ public sealed class SecretTests : IDisposable
         Assert.Equal(ExitCodes.Success, run.ExitCode);
         string log = File.ReadAllText(Assert.Single(Directory.GetFiles(fixture.Logs, "*.dry-run.log")));
         Assert.Contains("--variable DbPassword=********", log, StringComparison.Ordinal);
+        Assert.Contains("--secret-variable Cle=********", log, StringComparison.Ordinal);
         Assert.Contains("SELECT '********', '********'", log, StringComparison.Ordinal);
         Assert.DoesNotContain(Password, log + run.Out + run.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("k-987654", log + run.Out + run.Error, StringComparison.Ordinal);
