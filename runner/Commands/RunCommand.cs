@@ -35,6 +35,13 @@ public static class RunCommand
         var queryTimeout = new Option<int>("--query-timeout") { Description = Text["QueryTimeoutOption"], HelpName = "SECONDS" };
         var integration = new Option<int?>("--integration") { Description = Text["IntegrationOption"], HelpName = "N" };
         var variables = CommonOptions.Variables(Text["VariableOption"]);
+        var secretVariables = new Option<string[]>("--secret-variable")
+        {
+            Description = Text["SecretVariableOption"],
+            HelpName = "NAME=VALUE",
+            AllowMultipleArgumentsPerToken = false,
+            Arity = ArgumentArity.ZeroOrMore,
+        };
         var noVariables = new Option<bool>("--no-variables", "-x") { Description = Text["NoVariablesOption"] };
         var codePage = CommonOptions.CodePage();
         var logDir = new Option<string?>("--log-dir") { Description = Text["LogDirOption", BachsqlLogFiles.DirectoryVariable], HelpName = "DIR" };
@@ -45,7 +52,7 @@ public static class RunCommand
 
         var command = new Command("run", Text["RunDescription"])
         {
-            component, paths, inputs, integration, variables, noVariables, logDir, dryRun, force, gescomServer, gescomDatabase, queryTimeout, codePage,
+            component, paths, inputs, integration, variables, secretVariables, noVariables, logDir, dryRun, force, gescomServer, gescomDatabase, queryTimeout, codePage,
         };
         connection.AddTo(command);
         command.SetHandler(context, async (parseResult, cancellationToken) =>
@@ -93,13 +100,21 @@ public static class RunCommand
                 throw new UsageException(Text["DryRunIntegrationNeedsGesCom", Connection.EnvironmentVariable]);
             }
 
-            var variableValues = CommonOptions.ParseVariables(parseResult.GetValue(variables));
+            var secretValues = CommonOptions.ParseVariables(parseResult.GetValue(secretVariables));
+            var variableValues = new Dictionary<string, string>(CommonOptions.ParseVariables(parseResult.GetValue(variables)), StringComparer.OrdinalIgnoreCase);
+            foreach (var secret in secretValues)
+            {
+                variableValues[secret.Key] = secret.Value;
+            }
+
             var inputEncoding = ScriptEncoding.FromOption(parseResult.GetValue(codePage));
+            var mask = new SecretMask(variableValues, secretValues.Keys);
             var request = new RunRequest
             {
                 Component = name,
                 Paths = scripts,
                 Variables = variableValues,
+                SecretVariables = secretValues.Keys.ToList(),
                 SubstituteVariables = !parseResult.GetValue(noVariables),
                 InputEncoding = inputEncoding,
                 LogDirectory = BachsqlLogFiles.ResolveDirectory(parseResult.GetValue(logDir)),
@@ -110,19 +125,23 @@ public static class RunCommand
                 GesComDatabase = database,
                 ConnectionString = connectionString,
                 OptionsText = WithCodePage(
-                    DescribeOptions(variableValues, integrationId, server, database, isDryRun, parseResult.GetValue(force), parseResult.GetValue(noVariables), batchTimeout),
+                    DescribeOptions(variableValues, secretValues.Keys, mask, integrationId, server, database, isDryRun, parseResult.GetValue(force), parseResult.GetValue(noVariables), batchTimeout),
                     parseResult.GetValue(codePage)),
             };
+            // Ctrl+C and SIGTERM end the run in order (exit 130); a second one ends it at once.
+            using var interruption = RunInterruption.Listen(cancellationToken);
+            var orchestrator = new RunOrchestrator(context, environment, time);
+            interruption.SecondSignal += () => orchestrator.AbortNow(() => Environment.Exit(ExitCodes.Interrupted));
             try
             {
-                var result = await new RunOrchestrator(context, environment, time).RunAsync(request, cancellationToken).ConfigureAwait(false);
+                var result = await orchestrator.RunAsync(request, interruption.Token).ConfigureAwait(false);
                 return result.ExitCode;
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (interruption.Token.IsCancellationRequested)
             {
-                // Ctrl+C outside a batch (connecting, reading the journal): nothing more runs.
+                // Ctrl+C outside the pipeline's own handling (reading an integration in a dry run): nothing ran.
                 await context.Error.WriteLineAsync(Text["Cancelled"]).ConfigureAwait(false);
-                return ExitCodes.ProcessingErrors;
+                return ExitCodes.Interrupted;
             }
         });
         return command;
@@ -133,9 +152,17 @@ public static class RunCommand
         ? (options == "-" ? string.Empty : options + " ") + "--code-page " + value.ToString(CultureInfo.InvariantCulture)
         : options;
 
-    /// <summary>The options for the log header; never the connection string, which may hold a password.</summary>
+    /// <summary>
+    /// True when the verb parsed is crmdb run (not crmdb autosync run), which handles Ctrl+C and SIGTERM itself
+    /// (<see cref="RunInterruption"/>): System.CommandLine's own handler must then be off, as it
+    /// ends the process two seconds after the first signal whatever the run is doing.
+    /// </summary>
+    public static bool HandlesInterruption(ParseResult parseResult) =>
+        parseResult.CommandResult is { Command.Name: "run", Parent: System.CommandLine.Parsing.CommandResult { Command: RootCommand } };
+
+    /// <summary>The options for the log header; never the connection string, which may hold a password, and secret values masked.</summary>
     private static string DescribeOptions(
-        IReadOnlyDictionary<string, string> variables, int? integration, string? server, string? database,
+        IReadOnlyDictionary<string, string> variables, IEnumerable<string> secretNames, SecretMask mask, int? integration, string? server, string? database,
         bool dryRun, bool force, bool noVariables, int queryTimeout)
     {
         var parts = new List<string>();
@@ -149,7 +176,10 @@ public static class RunCommand
             parts.Add(server is null ? $"--gescom-database \"{database}\"" : $"--gescom-server \"{server}\" --gescom-database \"{database}\"");
         }
 
-        parts.AddRange(variables.Select(v => $"--variable {v.Key}={v.Value}"));
+        var secret = new HashSet<string>(secretNames, StringComparer.OrdinalIgnoreCase);
+        parts.AddRange(variables.Select(v => secret.Contains(v.Key)
+            ? $"--secret-variable {v.Key}={CrmDb.Clr.SecretNames.Mask}"
+            : mask.Apply($"--variable {v.Key}={v.Value}")));
         if (noVariables)
         {
             parts.Add("--no-variables");
