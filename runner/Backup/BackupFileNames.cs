@@ -34,7 +34,8 @@ public static class BackupFileNames
         return name.Length <= 128 ? name : name[..128];
     }
 
-    private static string Clean(string part)
+    /// <summary><paramref name="part"/> with the characters Windows refuses in a file name (and spaces) as '_'.</summary>
+    public static string Clean(string part)
     {
         var builder = new StringBuilder(part.Length);
         foreach (char c in part)
