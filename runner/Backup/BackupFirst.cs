@@ -43,9 +43,15 @@ public static class BackupFirst
         string? directory = Environment.GetEnvironmentVariable(DirectoryVariable);
         string? gescom = Environment.GetEnvironmentVariable(GesComConnectionVariable);
         context.Out.WriteLine(Text["BackupFirstStart"]);
+        Connection.Probe(connectionString ?? throw new UsageException(Text["BackupFirstNeedsConnection"]));
+        if (!string.IsNullOrWhiteSpace(gescom))
+        {
+            Connection.Probe(Connection.Check(gescom).ConnectionString);
+        }
+
         var result = new PairBackup(context, TimeProvider.System).Run(new PairBackupRequest
         {
-            CrmConnectionString = connectionString ?? throw new UsageException(Text["BackupFirstNeedsConnection"]),
+            CrmConnectionString = connectionString,
             GesComConnectionString = string.IsNullOrWhiteSpace(gescom) ? null : Connection.Check(gescom).ConnectionString,
             Integration = integration,
             Type = BackupType.Full,

@@ -54,6 +54,11 @@ public static class BackupCommand
             }
 
             string connectionString = connection.Open(parseResult, context);
+            if (gescomConnection is not null)
+            {
+                Connection.Probe(gescomConnection);
+            }
+
             var result = new PairBackup(context, TimeProvider.System).Run(new PairBackupRequest
             {
                 CrmConnectionString = connectionString,
