@@ -288,6 +288,17 @@ public sealed class PairRestore(CliContext context)
             connection.Open();
             var journal = MaintenanceJournal.Open(connection);
             var runId = Guid.NewGuid();
+            if (journal.Available)
+            {
+                // The CRM was backed up while its own backup row was Running: the restore proves that backup whole.
+                using var settle = new SqlCommand(
+                    "UPDATE dbo.MC_MaintenanceLog SET Outcome = 'Succeeded', Message = @Message WHERE PairLabel = @PairLabel AND Outcome = 'Running' AND Task LIKE 'BACKUP[_]%';",
+                    connection);
+                settle.Parameters.AddWithValue("@Message", Text["RunningRowSettled"]);
+                settle.Parameters.AddWithValue("@PairLabel", request.Label);
+                settle.ExecuteNonQuery();
+            }
+
             foreach (var entry in done)
             {
                 journal.Record(runId, entry.Database, entry.Task, request.Label, entry.Command, entry.Start, entry.End, entry.Error);

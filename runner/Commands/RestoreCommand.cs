@@ -34,8 +34,10 @@ public static class RestoreCommand
             }
 
             var (crmCopy, gescomCopy) = CopyNames(parseResult.GetValue(copyAs));
-            string connectionString = connection.Open(parseResult, context);
+            // The pair's CRM may be the very database lost: probe the instance through master.
+            string connectionString = connection.Require(parseResult, context);
             Connection.DatabaseName(connectionString);
+            Connection.Probe(new Microsoft.Data.SqlClient.SqlConnectionStringBuilder(connectionString) { InitialCatalog = "master" }.ConnectionString);
             return new PairRestore(context).Run(new PairRestoreRequest
             {
                 ConnectionString = connectionString,

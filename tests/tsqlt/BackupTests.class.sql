@@ -139,7 +139,7 @@ GO
 CREATE PROCEDURE BackupTests.[test every parameter problem is raised together, naming the parameter]
 AS
 BEGIN
-    EXEC tSQLt.ExpectException @ExpectedMessagePattern = N'%@Type = ''WEEKLY''%@Databases : « NoSuchDb »%@LockTimeout = -1%';
+    EXEC tSQLt.ExpectException @ExpectedMessagePattern = N'%@Type = ''WEEKLY''%@LockTimeout = -1%@Databases : « NoSuchDb »%';
     EXEC dbo.MC_backup @Type = 'WEEKLY', @Databases = N'CRM, NoSuchDb', @LockTimeout = -1, @Directory = N'D:\B', @Execute = 'N';
 END;
 GO

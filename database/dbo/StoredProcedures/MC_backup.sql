@@ -19,7 +19,7 @@ The file names, statements and label are built the same way by crmdb (runner/Bac
 compare both. See docs/backup.md.
 
 Parameters
-    @Type        varchar(4)       FULL (default), DIFF or LOG. DIFF without a differential base is
+    @Type        varchar(20)      FULL (default), DIFF or LOG. DIFF without a differential base is
                                   taken as a FULL (said in the journal); LOG on a SIMPLE database
                                   is Skipped (docs/design.md decision 9).
     @CopyOnly    bit = 0          1: COPY_ONLY, which leaves the differential base (or the log
@@ -49,7 +49,7 @@ Example
 Version 1.0.0
 */
 CREATE PROCEDURE dbo.MC_backup
-    @Type        varchar(4)       = 'FULL',
+    @Type        varchar(20)      = 'FULL',
     @CopyOnly    bit              = 0,
     @Directory   nvarchar(1024)   = NULL,
     @Databases   nvarchar(max)    = N'ALL',
@@ -96,7 +96,7 @@ BEGIN
     -- Parameters: every problem is collected, then all are raised together; nothing runs.
     ---------------------------------------------------------------------------------------------
     DECLARE @Errors TABLE (ID int IDENTITY(1, 1) PRIMARY KEY, Message nvarchar(2000) NOT NULL);
-    DECLARE @BackupType varchar(4) = UPPER(LTRIM(RTRIM(@Type)));
+    DECLARE @BackupType varchar(20) = UPPER(LTRIM(RTRIM(@Type)));
     DECLARE @Folder nvarchar(1024) = NULLIF(LTRIM(RTRIM(@Directory)), N'');
     DECLARE @ServerName sysname = CONVERT(sysname, SERVERPROPERTY('ServerName'));
     DECLARE @CrmDatabase sysname = DB_NAME();
