@@ -73,7 +73,8 @@ BEGIN
         EXEC tSQLt.Fail N'The file is D:\Sauvegardes\<label>_<server>_<database>_FULL.bak: ', @Backup;
     IF CHARINDEX(N', COPY_ONLY, DESCRIPTION = N''CrmDb pair ' + @Label + N''', NAME = N''CrmDb ' + REPLACE(DB_NAME(), N'''', N'''''') + N' FULL ' + @Label + N''';', @Backup) = 0
         EXEC tSQLt.Fail N'COPY_ONLY, the pair''s description and the set name are missing: ', @Backup;
-    EXEC tSQLt.AssertEqualsString @Expected = CONCAT(N'RESTORE VERIFYONLY FROM DISK = N''', REPLACE(@File, N'''', N''''''), N''' WITH CHECKSUM;'), @Actual = @Verify;
+    DECLARE @ExpectedVerify nvarchar(max) = CONCAT(N'RESTORE VERIFYONLY FROM DISK = N''', REPLACE(@File, N'''', N''''''), N''' WITH CHECKSUM;');
+    EXEC tSQLt.AssertEqualsString @Expected = @ExpectedVerify, @Actual = @Verify;
 END;
 GO
 
