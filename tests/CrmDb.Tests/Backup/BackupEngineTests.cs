@@ -38,7 +38,8 @@ public sealed class BackupEngineTests
         using var gescom = ThrowawayDatabase.Create(Engine.RequireConnection());
         crm.Execute($"INSERT dbo.MC_Integration (ErpIntegrationID, Name, GesComDatabase) VALUES (1, N'Bijou', N'{gescom.Name}');");
         string directory = BackupDirectory(crm);
-        using var cycle = new SqlConnection(crm.ConnectionString);
+        // Not pooled: closing it must end the session, and with it the cycle's Session-owned lock.
+        using var cycle = new SqlConnection(new SqlConnectionStringBuilder(crm.ConnectionString) { Pooling = false }.ConnectionString);
         cycle.Open();
         using (var take = new SqlCommand("EXEC sys.sp_getapplock @Resource = N'CrmDb.MC_runautosync.1', @LockMode = N'Exclusive', @LockOwner = N'Session', @LockTimeout = 0;", cycle))
         {
@@ -108,6 +109,34 @@ public sealed class BackupEngineTests
         string label = (string)crm.Scalar("SELECT MAX(PairLabel) FROM dbo.MC_MaintenanceLog WHERE Task = 'BACKUP_FULL';")!;
         Assert.Contains("Sauvegarde préalable : paire " + label, published.Out, StringComparison.Ordinal);
         Assert.Equal(true, crm.Scalar($"SELECT TOP (1) is_copy_only FROM msdb.dbo.backupset WHERE description = N'CrmDb pair {label}';"));
+    }
+
+    [EngineFact]
+    public void Run_with_backup_first_names_the_pair_in_the_log_header_before_its_batches_run()
+    {
+        using var crm = Deploy();
+        string directory = BackupDirectory(crm);
+        string work = Directory.CreateTempSubdirectory("crmdb-backup-first-").FullName;
+        try
+        {
+            string script = Path.Combine(work, "a.sql");
+            File.WriteAllText(script, "CREATE TABLE dbo.AfterBackup (ID int);");
+
+            var run = CliRunner.RunWithEnvironment(
+                new Dictionary<string, string?> { [BackupFirst.DirectoryVariable] = directory },
+                "run", "CRMPLUS", script, "--backup-first", "--connection", crm.ConnectionString, "--log-dir", work);
+
+            Assert.True(run.ExitCode == ExitCodes.Success, run.Out + run.Error);
+            string label = (string)crm.Scalar("SELECT MAX(PairLabel) FROM dbo.MC_MaintenanceLog WHERE Task = 'BACKUP_FULL';")!;
+            string log = File.ReadAllText(Directory.GetFiles(work, "*bachsql_CRMPLUS.log").Single());
+            Assert.Contains("--backup-first " + label, log, StringComparison.Ordinal);
+            // The backup came first: its journal row ended before the batch created its table.
+            Assert.Equal(1, crm.Scalar($"SELECT CASE WHEN MAX(EndTime) <= (SELECT create_date FROM sys.tables WHERE name = N'AfterBackup') THEN 1 ELSE 0 END FROM dbo.MC_MaintenanceLog WHERE PairLabel = '{label}';"));
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
     }
 
     private static string BackupDirectory(ThrowawayDatabase database) =>
