@@ -1,9 +1,12 @@
+using System.Net;
+using System.Net.Sockets;
 using CrmDb.Runner.Cli;
 using CrmDb.Tests.Infrastructure;
 
 namespace CrmDb.Tests.Backup;
 
 /// <summary>crmdb backup and restore refuse bad input before connecting: a message naming the thing and the fix, exit 2.</summary>
+[Collection(CrmDb.Tests.Runner.PasswordEnvironment.Name)]
 public sealed class BackupCommandTests
 {
     // A connection that would fail if anything tried it: every refusal below comes before connecting.
@@ -71,5 +74,26 @@ public sealed class BackupCommandTests
         {
             Directory.Delete(logs, recursive: true);
         }
+    }
+
+    [Theory]
+    [InlineData("CRM", "backup")]
+    [InlineData("master", "restore", "--pair", "20261201_223000")]
+    public void A_closed_port_fails_fast_in_one_message_naming_the_server(string database, params string[] args)
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        string server = "127.0.0.1," + port;
+
+        var result = CliRunner.RunWithEnvironment(
+            new Dictionary<string, string?> { [Connection.PasswordVariable] = "not-used" },
+            [.. args, "-S", server, "-d", "CRM", "-U", "sa", "--timeout", "2"]);
+
+        // restore reaches the instance through master: the pair's CRM may be the database lost.
+        Assert.Equal(ExitCodes.ProcessingErrors, result.ExitCode);
+        Assert.Contains($"connexion impossible au serveur « {server} », base « {database} »", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
     }
 }
