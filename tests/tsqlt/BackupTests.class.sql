@@ -68,9 +68,10 @@ BEGIN
         TRANSLATE(REPLACE(CONVERT(sysname, SERVERPROPERTY('ServerName')), N'\', N'$'), N'\/:*?"<>| ', N'__________'), N'_',
         TRANSLATE(DB_NAME(), N'\/:*?"<>| ', N'__________'), N'_FULL.bak');
 
-    EXEC tSQLt.AssertLike @ExpectedPattern = N'BACKUP DATABASE \[%] TO DISK = N''D:\\Sauvegardes\\[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]_[0-9][0-9][0-9][0-9][0-9][0-9]_%_FULL.bak'' WITH CHECKSUM%', @Actual = @Backup;
     IF CHARINDEX(CONCAT(N'BACKUP DATABASE ', QUOTENAME(DB_NAME()), N' TO DISK = N''', REPLACE(@File, N'''', N''''''), N''''), @Backup) <> 1
         EXEC tSQLt.Fail N'The file is D:\Sauvegardes\<label>_<server>_<database>_FULL.bak: ', @Backup;
+    IF CHARINDEX(N''' WITH CHECKSUM', @Backup) = 0
+        EXEC tSQLt.Fail N'The backup is not taken WITH CHECKSUM: ', @Backup;
     IF CHARINDEX(N', COPY_ONLY, DESCRIPTION = N''CrmDb pair ' + @Label + N''', NAME = N''CrmDb ' + REPLACE(DB_NAME(), N'''', N'''''') + N' FULL ' + @Label + N''';', @Backup) = 0
         EXEC tSQLt.Fail N'COPY_ONLY, the pair''s description and the set name are missing: ', @Backup;
     DECLARE @ExpectedVerify nvarchar(max) = CONCAT(N'RESTORE VERIFYONLY FROM DISK = N''', REPLACE(@File, N'''', N''''''), N''' WITH CHECKSUM;');
