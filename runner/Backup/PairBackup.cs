@@ -83,7 +83,7 @@ public sealed class PairBackup(CliContext context, TimeProvider time)
         string? gescomDirectory = gescomFacts is null ? null
             : request.Directory ?? gescomFacts.DefaultBackupPath ?? throw new UsageException(Text["DirectoryRequired", gescomFacts.ServerName]);
 
-        string label = PairLabel.From(time.GetUtcNow());
+        string label = FreeLabel(crm);
         var runId = Guid.NewGuid();
         context.Out.WriteLine(Text["PairStart", label, request.Type.Code() + (request.CopyOnly ? " COPY_ONLY" : string.Empty),
             string.Join(", ", members.Select(m => SqlName.Quote(m.Database))), crmFacts.ServerName]);
@@ -130,6 +130,34 @@ public sealed class PairBackup(CliContext context, TimeProvider time)
                 : request.DryRun ? Text["PairDryRun", label] : Text["PairDone", label, crmDirectory]);
             return new PairBackupResult(label, failed ? ExitCodes.ProcessingErrors : ExitCodes.Success, files);
         }
+    }
+
+    // Two pairs in one second would share a label, and BACKUP would append to the first pair's files:
+    // wait for the next second while msdb already knows the label (no right to read msdb: take it).
+    private string FreeLabel(SqlConnection crm)
+    {
+        string label = PairLabel.From(time.GetUtcNow());
+        for (int attempt = 0; attempt < 3; attempt++)
+        {
+            try
+            {
+                using var command = new SqlCommand("SELECT COUNT(*) FROM msdb.dbo.backupset WHERE description = @Description;", crm);
+                command.Parameters.AddWithValue("@Description", PairLabel.Description(label));
+                if ((int)command.ExecuteScalar() == 0)
+                {
+                    return label;
+                }
+            }
+            catch (SqlException)
+            {
+                return label;
+            }
+
+            Thread.Sleep(1000);
+            label = PairLabel.From(time.GetUtcNow());
+        }
+
+        return label;
     }
 
     private bool BackUp(SqlConnection connection, ServerFacts facts, string directory, Member member, PairBackupRequest request, string label, Guid runId, MaintenanceJournal journal, List<string> files)
