@@ -179,6 +179,28 @@ BEGIN
     ---------------------------------------------------------------------------------------------
     DECLARE @Now datetime2(0) = SYSUTCDATETIME();
     SET @PairLabel = CONCAT(CONVERT(char(8), @Now, 112), '_', REPLACE(CONVERT(char(8), @Now, 108), ':', ''));
+    -- Two pairs in one second would share a label, and BACKUP would append to the first pair's
+    -- files: wait for the next second while msdb knows the label (msdb unreadable: take it).
+    DECLARE @Taken int = 0;
+    DECLARE @Attempt int = 0;
+    DECLARE @PairDescription nvarchar(255);
+    WHILE @Execute = 'Y' AND @Attempt < 3
+    BEGIN
+        SET @PairDescription = CONCAT(N'CrmDb pair ', @PairLabel);
+        BEGIN TRY
+            EXEC sys.sp_executesql N'SELECT @Count = COUNT(*) FROM msdb.dbo.backupset WHERE description = @Description;',
+                N'@Description nvarchar(255), @Count int OUTPUT', @PairDescription, @Taken OUTPUT;
+        END TRY
+        BEGIN CATCH
+            SET @Taken = 0;
+        END CATCH;
+        IF @Taken = 0
+            BREAK;
+        WAITFOR DELAY '00:00:01';
+        SET @Now = SYSUTCDATETIME();
+        SET @PairLabel = CONCAT(CONVERT(char(8), @Now, 112), '_', REPLACE(CONVERT(char(8), @Now, 108), ':', ''));
+        SET @Attempt += 1;
+    END;
     SET @RunID = ISNULL(@RunID, NEWID());
     -- Backup compression: not in Express (EngineEdition 4) nor Web; Standard, Enterprise, Developer have it.
     DECLARE @Compression bit = CASE
