@@ -102,13 +102,6 @@ public static class RunCommand
                 throw new UsageException(Text["DryRunIntegrationNeedsGesCom", Connection.EnvironmentVariable]);
             }
 
-            // --backup-first (docs/backup.md): a COPY_ONLY pair before the run changes anything; its label goes to the log header.
-            var first = BackupFirst.Take(parseResult.GetValue(backupFirst) && !isDryRun, context, connectionString, integrationId);
-            if (first.ExitCode != ExitCodes.Success)
-            {
-                return first.ExitCode;
-            }
-
             var secretValues = CommonOptions.ParseVariables(parseResult.GetValue(secretVariables));
             var variableValues = new Dictionary<string, string>(CommonOptions.ParseVariables(parseResult.GetValue(variables)), StringComparer.OrdinalIgnoreCase);
             foreach (var secret in secretValues)
@@ -118,6 +111,15 @@ public static class RunCommand
 
             var inputEncoding = ScriptEncoding.FromOption(parseResult.GetValue(codePage));
             var mask = new SecretMask(variableValues, secretValues.Keys);
+
+            // Every input checked: --backup-first (docs/backup.md) takes a COPY_ONLY pair before the run
+            // changes anything; its label goes to the log header.
+            var first = BackupFirst.Take(parseResult.GetValue(backupFirst) && !isDryRun, context, connectionString, integrationId);
+            if (first.ExitCode != ExitCodes.Success)
+            {
+                return first.ExitCode;
+            }
+
             var request = new RunRequest
             {
                 Component = name,
