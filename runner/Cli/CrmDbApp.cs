@@ -105,6 +105,7 @@ public static class CrmDbApp
         root.Subcommands.Add(ClrCommand.Create(context));
         root.Subcommands.Add(BackupCommand.Create(context));
         root.Subcommands.Add(RestoreCommand.Create(context));
+        root.Subcommands.Add(DoctorCommand.Create(context));
         LocalizedHelpAction.Install(root, context);
         return root;
     }
