@@ -81,7 +81,7 @@ public static class MaintenanceCommand
         var windows = new Option<bool>("--windows") { Description = Text["WindowsOption"] };
         var output = new Option<string?>("--output", "-o") { Description = Text["OutputOption"], HelpName = "FILE" };
         var outputDir = new Option<string?>("--output-dir") { Description = Text["OutputDirOption"], HelpName = "DIR" };
-        var account = new Option<string?>("--account") { Description = Text["AccountOption"], HelpName = @"DOMAINE\compte" };
+        var account = new Option<string?>("--account") { Description = Text["AccountOption"], HelpName = Text["AccountHelpName"] };
         var crmdb = new Option<string>("--crmdb") { Description = Text["CrmdbOption"], HelpName = "PATH", DefaultValueFactory = _ => "crmdb" };
         var create = new Option<bool>("--create") { Description = Text["CreateOption"] };
         var command = new Command("schedule", Text["ScheduleDescription"]) { agent, windows, output, outputDir, account, crmdb, create };
@@ -97,7 +97,9 @@ public static class MaintenanceCommand
 
             string? connectionString = connection.Find(parseResult, context);
             var target = connectionString is null ? null : new SqlConnectionStringBuilder(connectionString);
-            string database = target?.InitialCatalog is { Length: > 0 } catalog ? catalog : throw new UsageException(Text["DatabaseMissing"]);
+            // The Agent script needs only the database name: -d alone is enough, no server is asked.
+            string? named = target?.InitialCatalog is { Length: > 0 } catalog ? catalog : parseResult.GetValue(connection.Database)?.Trim();
+            string database = string.IsNullOrEmpty(named) ? throw new UsageException(Text["DatabaseMissing"]) : named;
             string? accountValue = parseResult.GetValue(account);
 
             if (isAgent)
@@ -108,8 +110,9 @@ public static class MaintenanceCommand
                 await context.Out.WriteLineAsync(Text["AgentWritten", path, database]).ConfigureAwait(false);
                 if (parseResult.GetValue(create))
                 {
-                    await Connection.ProbeAsync(connectionString!, cancellationToken).ConfigureAwait(false);
-                    await MaintenanceStore.ApplyAsync(connectionString!, script, context.Out, cancellationToken).ConfigureAwait(false);
+                    string reachable = connectionString ?? throw new UsageException(Text["ServerMissing"]);
+                    await Connection.ProbeAsync(reachable, cancellationToken).ConfigureAwait(false);
+                    await MaintenanceStore.ApplyAsync(reachable, script, context.Out, cancellationToken).ConfigureAwait(false);
                     await context.Out.WriteLineAsync(Text["AgentCreated", MaintenanceSlot.All.Count]).ConfigureAwait(false);
                 }
 
@@ -117,7 +120,7 @@ public static class MaintenanceCommand
             }
 
             string folder = parseResult.GetValue(outputDir) ?? throw new UsageException(Text["OutputDirMissing"]);
-            string server = target!.DataSource is { Length: > 0 } source ? source : throw new UsageException(Text["ServerMissing"]);
+            string server = target?.DataSource is { Length: > 0 } source ? source : throw new UsageException(Text["ServerMissing"]);
             if (string.IsNullOrWhiteSpace(accountValue))
             {
                 throw new UsageException(Text["AccountMissing"]);
@@ -195,7 +198,7 @@ public static class MaintenanceCommand
         if (row.Task is MaintenanceTask.IndexReorganize or MaintenanceTask.IndexRebuild)
         {
             IndexThresholds t = row.Thresholds;
-            parts.Add(Text["OptionThresholds", t.FragmentationLow, t.FragmentationHigh, t.MinPageCount.ToString("N0", CultureInfo.CurrentCulture)]);
+            parts.Add(Text["OptionThresholds", t.FragmentationLow, t.FragmentationHigh, t.MinPageCount.ToString("N0", CultureInfo.CurrentUICulture)]);
         }
 
         if (row.Task == MaintenanceTask.Cleanup)
