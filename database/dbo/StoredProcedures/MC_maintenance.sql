@@ -37,7 +37,7 @@ Return codes
 
 Rights: a DBA (sysadmin) or the SQL Agent / Task Scheduler account; neither MC_integrator nor
 MC_support may run it (nothing is granted). Call it outside a transaction: BACKUP, RESTORE and
-DBCC refuse one.
+DBCC refuse one (a dry run, @Execute = 'N', may run inside one: it runs no command).
 
 Example
     EXEC dbo.MC_maintenance @Slot = 'nightly', @Databases = N'ALL', @Execute = 'N';
@@ -108,7 +108,8 @@ BEGIN
         INSERT @Errors (Message)
         VALUES (CONCAT(N'@FullBackupWeekday = ', ISNULL(CONVERT(nvarchar(10), @FullBackupWeekday), N'NULL'), N' : de 1 (lundi) à 7 (dimanche), le jour du créneau weekly.'));
 
-    IF @@TRANCOUNT > 0
+    -- BACKUP, RESTORE and DBCC refuse a transaction; a dry run (@Execute = 'N') runs none of them.
+    IF @@TRANCOUNT > 0 AND @Execute = 'Y'
         INSERT @Errors (Message)
         VALUES (N'Appel dans une transaction ouverte : BACKUP, RESTORE et DBCC ne s''exécutent pas dans une transaction. Validez ou annulez-la d''abord.');
 
