@@ -86,7 +86,8 @@ BEGIN
     -- Without a base the replacement is said in the journal; with one, nothing is skipped.
     DECLARE @Said int = (SELECT COUNT(*) FROM dbo.MC_MaintenanceLog AS l
                          WHERE l.Task = 'BACKUP_DIFF' AND l.Outcome = 'Skipped' AND l.Message LIKE N'Pas de base valide pour une différentielle%complète%');
-    EXEC tSQLt.AssertEquals @Expected = CASE WHEN @HasBase = 1 THEN 0 ELSE 1 END, @Actual = @Said;
+    DECLARE @ExpectedSaid int = CASE WHEN @HasBase = 1 THEN 0 ELSE 1 END;
+    EXEC tSQLt.AssertEquals @Expected = @ExpectedSaid, @Actual = @Said;
 END;
 GO
 
@@ -117,7 +118,8 @@ BEGIN
     SELECT @Outcome = l.Outcome, @Message = l.Message, @Command = l.Command FROM dbo.MC_MaintenanceLog AS l WHERE l.Task = 'SHRINK';
     EXEC tSQLt.AssertEquals @Expected = 'NotExecuted', @Actual = @Outcome;
     EXEC tSQLt.AssertLike @ExpectedPattern = N'Attention (guide) : réduire la base fragmente ses index%', @Actual = @Message;
-    EXEC tSQLt.AssertEqualsString @Expected = CONCAT(N'DBCC SHRINKDATABASE (', QUOTENAME(DB_NAME()), N') WITH NO_INFOMSGS;'), @Actual = @Command;
+    DECLARE @ExpectedCommand nvarchar(max) = CONCAT(N'DBCC SHRINKDATABASE (', QUOTENAME(DB_NAME()), N') WITH NO_INFOMSGS;');
+    EXEC tSQLt.AssertEqualsString @Expected = @ExpectedCommand, @Actual = @Command;
 END;
 GO
 
