@@ -66,10 +66,18 @@ public static class MaintenanceCommand
             }
 
             string connectionString = await connection.OpenAsync(parseResult, context, cancellationToken).ConfigureAwait(false);
+            bool dry = parseResult.GetValue(dryRun);
             ProcedureOutcome outcome = await MaintenanceStore.RunAsync(
-                connectionString, slotValue, parseResult.GetValue(databases) ?? "ALL", limit, parseResult.GetValue(dryRun), context.Out, cancellationToken)
+                connectionString, slotValue, parseResult.GetValue(databases) ?? "ALL", limit, dry, context.Out, cancellationToken)
                 .ConfigureAwait(false);
-            return ProcedureCall.ExitCode(outcome);
+            int exitCode = ProcedureCall.ExitCode(outcome);
+            if (exitCode == ExitCodes.BadInput)
+            {
+                return exitCode;
+            }
+
+            bool filesFailed = await CleanFilesAsync(connectionString, slotValue, dry, context, cancellationToken).ConfigureAwait(false);
+            return filesFailed && exitCode == ExitCodes.Success ? ExitCodes.ProcessingErrors : exitCode;
         });
         return command;
     }
@@ -150,6 +158,64 @@ public static class MaintenanceCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>
+    /// The backup files a CLEANUP row leaves to crmdb (AllowXpDeleteFile = 0), when this machine
+    /// reaches the folder: each deletion (or, in a dry run, each file that would go) is printed and
+    /// journaled as CLEANUP_FILES. True when a deletion failed.
+    /// </summary>
+    private static async Task<bool> CleanFilesAsync(string connectionString, string slot, bool dryRun, CliContext context, CancellationToken cancellationToken)
+    {
+        BackupFileCleanupSettings? settings = await BackupFileCleanupStore.ReadAsync(connectionString, slot, cancellationToken).ConfigureAwait(false);
+        if (settings is null)
+        {
+            return false;
+        }
+
+        async Task Journal(string? command, string outcome, string message, string? error = null)
+        {
+            await context.Out.WriteLineAsync(message).ConfigureAwait(false);
+            await BackupFileCleanupStore.JournalAsync(connectionString, settings, slot, command, outcome, message, error, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (settings.Directory is null || !Directory.Exists(settings.Directory))
+        {
+            await Journal(null, "Skipped", Text["FilesUnreachable", settings.Directory ?? "?"]).ConfigureAwait(false);
+            return false;
+        }
+
+        DateTime cutoff = MaintenanceDecisions.FileCutoff(settings.NowUtc, settings.RetentionDays, [settings.OldestBaseUtc]);
+        var chosen = BackupFileCleanup.Select(BackupFileCleanup.Read(settings.Directory), cutoff);
+        if (chosen.Count == 0)
+        {
+            await Journal(null, "Skipped", Text["FilesNone", settings.Directory, cutoff.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)]).ConfigureAwait(false);
+            return false;
+        }
+
+        bool failed = false;
+        foreach (BackupFileCandidate file in chosen)
+        {
+            string command = "-- crmdb maintenance run: File.Delete " + file.Path;
+            if (dryRun)
+            {
+                await Journal(command, "NotExecuted", Text["FileWouldDelete", file.Path]).ConfigureAwait(false);
+                continue;
+            }
+
+            try
+            {
+                File.Delete(file.Path);
+                await Journal(command, "Succeeded", Text["FileDeleted", file.Path]).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                failed = true;
+                await Journal(command, "Failed", Text["FileDeleteFailed", file.Path, ex.Message], ex.Message).ConfigureAwait(false);
+            }
+        }
+
+        return failed;
     }
 
     /// <summary>The plan as a table: slot, task, enabled, order, options.</summary>
