@@ -108,8 +108,8 @@ public static class MaintenanceDecisions
 
     /// <summary>
     /// The backup files a cleanup may delete: those older than the retention, and never anything
-    /// from the day before the oldest differential base (the newest full) of the run's databases
-    /// on, so that neither the newest full nor what a later differential or log needs goes.
+    /// from the day before the oldest differential base (the newest full) of the instance's
+    /// databases on, so that neither the newest full nor what a later differential or log needs goes.
     /// </summary>
     public static DateTime FileCutoff(DateTime runStart, int retentionDays, IEnumerable<DateTime?> differentialBaseTimes)
     {

@@ -86,7 +86,7 @@ BEGIN
     -- Parameters: every problem is collected, then all are raised together; nothing runs.
     ---------------------------------------------------------------------------------------------
     DECLARE @Errors TABLE (ID int IDENTITY(1, 1) PRIMARY KEY, Message nvarchar(2000) NOT NULL);
-    DECLARE @Db TABLE (ID int IDENTITY(1, 1) PRIMARY KEY, DatabaseName sysname NOT NULL UNIQUE, DatabaseID int NULL, Origin nvarchar(40) NOT NULL);
+    DECLARE @Db TABLE (ID int IDENTITY(1, 1) PRIMARY KEY, DatabaseName sysname NOT NULL UNIQUE, Origin nvarchar(40) NOT NULL);
     DECLARE @Tokens TABLE (ID int IDENTITY(1, 1) PRIMARY KEY, Token nvarchar(400) NOT NULL);
     DECLARE @GesCom TABLE (ErpIntegrationID int NOT NULL, GesComServer nvarchar(128) NOT NULL, GesComDatabase nvarchar(128) NOT NULL, IsLocal bit NOT NULL);
     DECLARE @Notes TABLE (ID int IDENTITY(1, 1) PRIMARY KEY, Message nvarchar(2000) NOT NULL);
@@ -171,8 +171,6 @@ BEGIN
             VALUES (CONCAT(N'@Databases = N''', @Databases, N''' ne désigne aucune base de cette instance (GESCOM : aucune intégration active dont la base GesCom est ici).'));
     END;
 
-    UPDATE @Db SET DatabaseID = DB_ID(DatabaseName);
-
     IF EXISTS (SELECT 1 FROM @Errors)
     BEGIN
         SET @Text = (SELECT STRING_AGG(CONVERT(nvarchar(max), e.Message), @NewLine) WITHIN GROUP (ORDER BY e.ID) FROM @Errors AS e);
@@ -251,7 +249,6 @@ BEGIN
     DECLARE @IsReadOnly bit;
     DECLARE @RecoveryModel nvarchar(60);
     DECLARE @HasDifferentialBase bit;
-    DECLARE @BaseTime datetime;
     DECLARE @Result int;
     DECLARE @Failures int = 0;
     DECLARE @Message nvarchar(4000);
@@ -295,10 +292,10 @@ BEGIN
                     CONCAT(N'Journal de maintenance antérieur à ', @RetentionDays, N' jours.'), 0);
 
             -- Backup files: never the newest full of a database nor what a later differential or log
-            -- needs, so nothing from the day before the oldest differential base of the run's databases on.
+            -- needs, so nothing from the day before the oldest differential base on. Every database of
+            -- the instance counts, not only the run's: the folder may hold the others' backups too.
             SELECT @FileCutoff = MIN(CONVERT(datetime2(0), DATEADD(DAY, -1, mf.differential_base_time)))
             FROM sys.master_files AS mf
-            JOIN @Db AS d ON d.DatabaseID = mf.database_id
             WHERE mf.file_id = 1;
             SET @FileCutoff = CASE WHEN @FileCutoff IS NULL OR @FileCutoff > @Cutoff THEN @Cutoff ELSE @FileCutoff END;
             SET @BackupDirectory = ISNULL(@BackupDirectory, CONVERT(nvarchar(260), SERVERPROPERTY('InstanceDefaultBackupPath')));
@@ -352,11 +349,12 @@ BEGIN
             IF @@ROWCOUNT = 0
                 BREAK;
 
+            -- Reset first: a database this login cannot see must not inherit the previous one's facts.
+            SELECT @StateDesc = NULL, @IsReadOnly = 0, @RecoveryModel = NULL, @HasDifferentialBase = 0;
             SELECT @StateDesc = d.state_desc, @IsReadOnly = d.is_read_only, @RecoveryModel = d.recovery_model_desc
             FROM sys.databases AS d WHERE d.name = @DatabaseName;
             -- The base of the next differential, from the engine (the primary data file), not from msdb history.
-            SELECT @HasDifferentialBase = CASE WHEN mf.differential_base_lsn IS NOT NULL AND mf.differential_base_guid IS NOT NULL THEN 1 ELSE 0 END,
-                   @BaseTime = mf.differential_base_time
+            SELECT @HasDifferentialBase = CASE WHEN mf.differential_base_lsn IS NOT NULL AND mf.differential_base_guid IS NOT NULL THEN 1 ELSE 0 END
             FROM sys.master_files AS mf
             WHERE mf.database_id = DB_ID(@DatabaseName) AND mf.file_id = 1;
 
@@ -366,6 +364,8 @@ BEGIN
                 SELECT @Skip = 1, @Message = CASE WHEN @Task = 'SHRINK'
                     THEN N'Tâche désactivée dans dbo.MC_MaintenancePlan (IsEnabled = 0) : le guide déconseille de réduire la base, qui fragmente ses index.'
                     ELSE N'Tâche désactivée dans dbo.MC_MaintenancePlan (IsEnabled = 0).' END;
+            ELSE IF @StateDesc IS NULL
+                SELECT @Skip = 1, @Message = N'Base invisible pour ce compte dans sys.databases (droit VIEW ANY DATABASE ?) : rien n''est fait.';
             ELSE IF @StateDesc <> N'ONLINE'
                 SELECT @Skip = 1, @Message = CONCAT(N'Base dans l''état ', @StateDesc, N' : rien n''est fait.');
             ELSE IF @IsReadOnly = 1 AND @Task IN ('SHRINK', 'INDEX_REORGANIZE', 'INDEX_REBUILD', 'STATISTICS')
