@@ -9,13 +9,52 @@ public readonly record struct BatchSegment(int BatchLine, string File, int FileL
 /// </summary>
 public sealed class Batch
 {
-    internal Batch(int index, int count, string text, bool exitOnError, IReadOnlyList<BatchSegment> segments)
+    internal Batch(int index, int count, string text, bool exitOnError, IReadOnlyList<BatchSegment> segments, IReadOnlyList<Range>? secrets = null)
     {
         Index = index;
         Count = count;
         Text = text;
         ExitOnError = exitOnError;
         Segments = segments;
+        Secrets = secrets ?? [];
+    }
+
+    /// <summary>
+    /// The mark EXIT or QUIT leaves where it stood: not a batch to run, the end of the run. Its
+    /// <see cref="Index"/> is the number of batches before it.
+    /// </summary>
+    public bool EndsRun { get; private init; }
+
+    /// <summary>The mark of an EXIT or QUIT at line <paramref name="line"/> of <paramref name="file"/>.</summary>
+    internal static Batch Exit(int batchesBefore, string file, int line) =>
+        new(batchesBefore, 0, string.Empty, false, [new BatchSegment(1, file, line)]) { EndsRun = true };
+
+    /// <summary>Where the values of secret variables are in <see cref="Text"/>.</summary>
+    public IReadOnlyList<Range> Secrets { get; }
+
+    /// <summary>
+    /// <see cref="Text"/> with each secret value shown as ******** (CrmDb.Clr.SecretNames): what
+    /// the log, the console and the journal checksum see. The server gets <see cref="Text"/>.
+    /// </summary>
+    public string ShownText
+    {
+        get
+        {
+            if (Secrets.Count == 0)
+            {
+                return Text;
+            }
+
+            var shown = new System.Text.StringBuilder(Text.Length);
+            int at = 0;
+            foreach (var range in Secrets)
+            {
+                shown.Append(Text, at, range.Start.Value - at).Append(CrmDb.Clr.SecretNames.Mask);
+                at = range.End.Value;
+            }
+
+            return shown.Append(Text, at, Text.Length - at).ToString();
+        }
     }
 
     /// <summary>1-based position of the batch in its script (included files count in the script that includes them).</summary>

@@ -43,10 +43,19 @@ public enum LineKind
 
     /// <summary><c>:on error exit|ignore</c>.</summary>
     OnError,
+
+    /// <summary>
+    /// <c>EXIT</c> or <c>QUIT</c> (colon or not): the run ends here. <see cref="ParsedLine.RunPending"/>
+    /// is true for <c>EXIT()</c>, which runs the pending batch first; plain EXIT and QUIT discard it.
+    /// </summary>
+    Exit,
+
+    /// <summary><c>RESET</c> (colon or not): the pending batch is emptied.</summary>
+    Reset,
 }
 
 /// <summary>One line as the parser read it; the fields that matter depend on <see cref="Kind"/>.</summary>
-public readonly record struct ParsedLine(LineKind Kind, int GoCount = 1, string? Name = null, string? Value = null, bool ExitOnError = false)
+public readonly record struct ParsedLine(LineKind Kind, int GoCount = 1, string? Name = null, string? Value = null, bool ExitOnError = false, bool RunPending = false)
 {
     internal static readonly ParsedLine TextLine = new(LineKind.Text);
     internal static readonly ParsedLine BlankLine = new(LineKind.Blank);
@@ -71,6 +80,7 @@ public sealed class BatchParser
 
     private readonly StringBuilder text = new();
     private readonly List<BatchSegment> segments = [];
+    private readonly List<Range> secrets = [];
     private readonly SqlCmdVariables variables;
     private readonly bool substitute;
     private int batchLines;
@@ -97,6 +107,9 @@ public sealed class BatchParser
 
     /// <summary>True when the current batch holds text.</summary>
     public bool HasText => batchLines > 0;
+
+    /// <summary>Characters in the current batch (the reader bounds it).</summary>
+    public int PendingLength => text.Length;
 
     /// <summary>
     /// Reads one line: <paramref name="line"/> without its end, <paramref name="terminator"/> the end
@@ -126,10 +139,24 @@ public sealed class BatchParser
                 // '::' opens T-SQL's legacy function syntax (::fn_...), never a sqlcmd command.
                 return ReadCommand(line[(first + 1)..]);
             }
+            else if (IsBareCommand(line[first..]))
+            {
+                // sqlcmd reads EXIT, QUIT, RESET, ED and !! without a colon at the start of a line.
+                return ReadCommand(line[first..]);
+            }
         }
 
         Append(line, terminator);
         return ParsedLine.TextLine;
+    }
+
+    /// <summary>Empties the current batch (RESET, or EXIT that discards it).</summary>
+    public void Discard()
+    {
+        text.Clear();
+        segments.Clear();
+        secrets.Clear();
+        batchLines = 0;
     }
 
     /// <summary>
@@ -143,10 +170,8 @@ public sealed class BatchParser
             length--;
         }
 
-        Batch? batch = length == 0 ? null : new Batch(index, count, text.ToString(0, length), exitOnError, segments.ToArray());
-        text.Clear();
-        segments.Clear();
-        batchLines = 0;
+        Batch? batch = length == 0 ? null : new Batch(index, count, text.ToString(0, length), exitOnError, segments.ToArray(), ClipSecrets(length));
+        Discard();
         return batch;
     }
 
@@ -328,6 +353,12 @@ public sealed class BatchParser
         }
 
         text.Append(line[copied..i]);
+        if (variables.IsSecret(name))
+        {
+            // Kept apart so that the log, the console and the checksum see ******** instead.
+            secrets.Add(new Range(text.Length, text.Length + value.Length));
+        }
+
         text.Append(value);
         copied = end + 1;
         return end + 1;
@@ -377,9 +408,55 @@ public sealed class BatchParser
         throw new BatchScriptException(BatchErrorKind.InvalidGo, file, lineNumber, body.ToString());
     }
 
-    /// <summary>Reads a sqlcmd command line (after its ':').</summary>
+    /// <summary>The secret ranges of the batch text, cut at its trimmed length.</summary>
+    private Range[] ClipSecrets(int length)
+    {
+        var kept = new List<Range>(secrets.Count);
+        foreach (var range in secrets)
+        {
+            int start = range.Start.Value;
+            int stop = Math.Min(range.End.Value, length);
+            if (start < stop)
+            {
+                kept.Add(new Range(start, stop));
+            }
+        }
+
+        return kept.ToArray();
+    }
+
+    /// <summary>EXIT, QUIT, RESET or ED as the first word of a line, or a line starting with !!.</summary>
+    private static bool IsBareCommand(ReadOnlySpan<char> line)
+    {
+        if (line.StartsWith("!!", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        int wordEnd = 0;
+        while (wordEnd < line.Length && char.IsAsciiLetter(line[wordEnd]))
+        {
+            wordEnd++;
+        }
+
+        var word = line[..wordEnd];
+        var rest = line[wordEnd..];
+        bool separated = rest.IsEmpty || char.IsWhiteSpace(rest[0]) || rest.StartsWith("--", StringComparison.Ordinal);
+        return word.Equals("exit", StringComparison.OrdinalIgnoreCase) ? separated || rest[0] == '('
+            : (word.Equals("quit", StringComparison.OrdinalIgnoreCase)
+                || word.Equals("reset", StringComparison.OrdinalIgnoreCase)
+                || word.Equals("ed", StringComparison.OrdinalIgnoreCase)) && separated;
+    }
+
+    /// <summary>Reads a sqlcmd command line (after its ':', or a bare EXIT, QUIT, RESET, ED or !!).</summary>
     private ParsedLine ReadCommand(ReadOnlySpan<char> command)
     {
+        if (command.StartsWith("!!", StringComparison.Ordinal))
+        {
+            // An operating-system command: a processing script must not run programs on the machine.
+            throw new BatchScriptException(BatchErrorKind.RefusedCommand, file, lineNumber, "!!");
+        }
+
         var body = StripComment(command).TrimEnd();
         int wordEnd = 0;
         while (wordEnd < body.Length && char.IsAsciiLetter(body[wordEnd]))
@@ -391,6 +468,24 @@ public sealed class BatchParser
         var args = body[wordEnd..];
         bool separated = args.IsEmpty || char.IsWhiteSpace(args[0]);
         args = args.Trim();
+        if (word.Equals("exit", StringComparison.OrdinalIgnoreCase) || (separated && word.Equals("quit", StringComparison.OrdinalIgnoreCase)))
+        {
+            return ReadExit(word, args, body);
+        }
+
+        if (separated && word.Equals("reset", StringComparison.OrdinalIgnoreCase))
+        {
+            return args.IsEmpty
+                ? new ParsedLine(LineKind.Reset)
+                : throw new BatchScriptException(BatchErrorKind.InvalidCommand, file, lineNumber, body.ToString());
+        }
+
+        if (separated && word.Equals("ed", StringComparison.OrdinalIgnoreCase))
+        {
+            // Opens an editor on the batch: nobody is there to use it in an automated run.
+            throw new BatchScriptException(BatchErrorKind.RefusedCommand, file, lineNumber, body.ToString());
+        }
+
         if (separated && word.Equals("setvar", StringComparison.OrdinalIgnoreCase))
         {
             return ReadSetVar(args, body);
@@ -430,6 +525,24 @@ public sealed class BatchParser
         throw new BatchScriptException(BatchErrorKind.UnsupportedCommand, file, lineNumber, ":" + (word.IsEmpty ? body : word).ToString());
     }
 
+    /// <summary>EXIT, QUIT, EXIT() or EXIT(query): the last one is refused (its value would be the exit status).</summary>
+    private ParsedLine ReadExit(ReadOnlySpan<char> word, ReadOnlySpan<char> args, ReadOnlySpan<char> body)
+    {
+        if (args.IsEmpty)
+        {
+            return new ParsedLine(LineKind.Exit);
+        }
+
+        if (word.Equals("exit", StringComparison.OrdinalIgnoreCase) && args[0] == '(' && args[^1] == ')')
+        {
+            return args[1..^1].IsWhiteSpace()
+                ? new ParsedLine(LineKind.Exit, RunPending: true)
+                : throw new BatchScriptException(BatchErrorKind.ExitQueryRefused, file, lineNumber, body.ToString());
+        }
+
+        throw new BatchScriptException(BatchErrorKind.InvalidCommand, file, lineNumber, body.ToString());
+    }
+
     private ParsedLine ReadSetVar(ReadOnlySpan<char> args, ReadOnlySpan<char> body)
     {
         int nameEnd = 0;
@@ -465,6 +578,7 @@ public sealed class BatchParser
         }
 
         int mark = text.Length;
+        int marks = secrets.Count;
         int copied = 0;
         int i = 0;
         while (i < value.Length)
@@ -475,6 +589,7 @@ public sealed class BatchParser
         text.Append(value[copied..]);
         string result = text.ToString(mark, text.Length - mark);
         text.Length = mark;
+        secrets.RemoveRange(marks, secrets.Count - marks);
         return result;
     }
 

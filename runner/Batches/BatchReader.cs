@@ -13,6 +13,21 @@ public sealed record BatchReaderOptions
 
     /// <summary>Opens a file (a script or a :r include); by default <see cref="ScriptText.Open"/>.</summary>
     public Func<string, TextReader> Open { get; init; } = ScriptText.Open;
+
+    /// <summary>Names of variables whose values are secret whatever their name (--secret-variable).</summary>
+    public IReadOnlyCollection<string> SecretVariables { get; init; } = [];
+
+    /// <summary>How deep :r may nest (the script itself is level 0). sqlcmd has no limit; 5,000 levels took 1.6 GB.</summary>
+    public int MaxIncludeDepth { get; init; } = DefaultMaxIncludeDepth;
+
+    /// <summary>The longest line and the longest batch, in characters.</summary>
+    public int MaxBatchLength { get; init; } = DefaultMaxBatchLength;
+
+    /// <summary>The default <see cref="MaxIncludeDepth"/>.</summary>
+    public const int DefaultMaxIncludeDepth = 100;
+
+    /// <summary>The default <see cref="MaxBatchLength"/>: 512 Mi characters (512 MiB of ASCII text).</summary>
+    public const int DefaultMaxBatchLength = 512 * 1024 * 1024;
 }
 
 /// <summary>
@@ -41,14 +56,14 @@ public sealed class BatchReader(BatchReaderOptions options)
 
     private IEnumerable<Batch> Read(string name, string baseDirectory, Func<TextReader> open, string fullPath)
     {
-        var variables = new SqlCmdVariables(options.Variables);
+        var variables = new SqlCmdVariables(options.Variables, options.SecretVariables);
         var parser = new BatchParser(variables, options.SubstituteVariables);
         var stack = new Stack<Frame>();
         bool exitOnError = false;
         int index = 0;
         try
         {
-            stack.Push(new Frame(name, fullPath, baseDirectory, new LineSource(open())));
+            stack.Push(new Frame(name, fullPath, baseDirectory, new LineSource(open(), maxLineLength: options.MaxBatchLength)));
             while (stack.Count > 0)
             {
                 var frame = stack.Peek();
@@ -94,6 +109,20 @@ public sealed class BatchReader(BatchReaderOptions options)
                     case LineKind.OnError:
                         exitOnError = parsed.ExitOnError;
                         break;
+                    case LineKind.Reset:
+                        parser.Discard();
+                        break;
+                    case LineKind.Exit:
+                        if (parsed.RunPending && parser.Complete(index + 1, 1, exitOnError) is { } pending)
+                        {
+                            index++;
+                            yield return pending;
+                        }
+
+                        // Nothing after EXIT is read: the run ends here, as under sqlcmd.
+                        parser.Discard();
+                        yield return Batch.Exit(index, frame.Name, frame.Source.LineNumber);
+                        yield break;
                 }
             }
 
@@ -112,7 +141,7 @@ public sealed class BatchReader(BatchReaderOptions options)
         }
     }
 
-    private static bool ReadLine(Frame frame, BatchParser parser, out ParsedLine parsed)
+    private bool ReadLine(Frame frame, BatchParser parser, out ParsedLine parsed)
     {
         try
         {
@@ -122,8 +151,17 @@ public sealed class BatchReader(BatchReaderOptions options)
                 return false;
             }
 
+            if ((long)parser.PendingLength + line.Length + terminator.Length > options.MaxBatchLength)
+            {
+                throw new BatchScriptException(BatchErrorKind.BatchTooLarge, frame.Name, frame.Source.LineNumber, Limit());
+            }
+
             parsed = parser.Feed(line, terminator, frame.Name, frame.Source.LineNumber);
             return true;
+        }
+        catch (LineTooLongException)
+        {
+            throw new BatchScriptException(BatchErrorKind.BatchTooLarge, frame.Name, frame.Source.LineNumber + 1, Limit());
         }
         catch (DecoderFallbackException ex)
         {
@@ -134,8 +172,16 @@ public sealed class BatchReader(BatchReaderOptions options)
         }
     }
 
+    private string Limit() => options.MaxBatchLength.ToString("N0", System.Globalization.CultureInfo.CurrentUICulture);
+
     private Frame Include(Stack<Frame> stack, Frame from, string target)
     {
+        // The script is the bottom frame: the stack holds one frame per level of :r above it.
+        if (stack.Count > options.MaxIncludeDepth)
+        {
+            throw new BatchScriptException(BatchErrorKind.IncludeTooDeep, from.Name, from.Source.LineNumber, options.MaxIncludeDepth.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
         string fullPath = Path.GetFullPath(Path.Combine(from.Directory, target));
         if (stack.Any(f => PathComparer.Equals(f.FullPath, fullPath)))
         {
@@ -144,11 +190,19 @@ public sealed class BatchReader(BatchReaderOptions options)
         }
 
         var reader = OpenFile(fullPath, fullPath, from.Name, from.Source.LineNumber);
-        return new Frame(fullPath, fullPath, Path.GetDirectoryName(fullPath)!, new LineSource(reader));
+        return new Frame(fullPath, fullPath, Path.GetDirectoryName(fullPath)!, new LineSource(reader, maxLineLength: options.MaxBatchLength));
     }
 
     private TextReader OpenFile(string fullPath, string name, string? includedFrom, int line)
     {
+        // A FIFO or a device would block the read or never end: only regular files are read.
+        if (FileKind.IsSpecial(fullPath))
+        {
+            throw includedFrom is null
+                ? new BatchScriptException(BatchErrorKind.Unreadable, name, 0, fullPath + " : " + FileKind.NotRegularText)
+                : new BatchScriptException(BatchErrorKind.IncludeUnreadable, includedFrom, line, fullPath + " : " + FileKind.NotRegularText);
+        }
+
         try
         {
             return options.Open(fullPath);
@@ -157,11 +211,13 @@ public sealed class BatchReader(BatchReaderOptions options)
         {
             throw includedFrom is null
                 ? new BatchScriptException(BatchErrorKind.FileNotFound, name, 0, fullPath)
-                : new BatchScriptException(BatchErrorKind.FileNotFound, includedFrom, line, fullPath);
+                : new BatchScriptException(BatchErrorKind.IncludeNotFound, includedFrom, line, fullPath);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new BatchScriptException(BatchErrorKind.Unreadable, includedFrom ?? name, includedFrom is null ? 0 : line, fullPath + " : " + ex.Message);
+            throw includedFrom is null
+                ? new BatchScriptException(BatchErrorKind.Unreadable, name, 0, fullPath + " : " + ex.Message)
+                : new BatchScriptException(BatchErrorKind.IncludeUnreadable, includedFrom, line, fullPath + " : " + ex.Message);
         }
     }
 

@@ -38,7 +38,7 @@ public enum BatchErrorKind
     /// <summary>GO followed by something other than a positive repeat count or a -- comment.</summary>
     InvalidGo,
 
-    /// <summary>A sqlcmd command that crmdb does not run (:connect, :out, :exit, ...).</summary>
+    /// <summary>A sqlcmd command that crmdb does not run (:connect, :out, :listvar, ...).</summary>
     UnsupportedCommand,
 
     /// <summary>A supported sqlcmd command written wrongly (:setvar without a name, :on error maybe, ...).</summary>
@@ -49,6 +49,24 @@ public enum BatchErrorKind
 
     /// <summary>#F_/#P_ tokens with no GesCom location to expand them to.</summary>
     TokensWithoutIntegration,
+
+    /// <summary>ED or !!: an editor or an operating-system command, never run by crmdb.</summary>
+    RefusedCommand,
+
+    /// <summary>EXIT(query): its result would be the exit status, which crmdb keeps for its own table.</summary>
+    ExitQueryRefused,
+
+    /// <summary>:r nested deeper than <see cref="BatchReaderOptions.MaxIncludeDepth"/>.</summary>
+    IncludeTooDeep,
+
+    /// <summary>A line or a batch longer than <see cref="BatchReaderOptions.MaxBatchLength"/>.</summary>
+    BatchTooLarge,
+
+    /// <summary>:r names a file that does not exist (with the :r line).</summary>
+    IncludeNotFound,
+
+    /// <summary>:r names a file that cannot be read, or that is not a regular file.</summary>
+    IncludeUnreadable,
 }
 
 /// <summary>

@@ -8,16 +8,22 @@ namespace CrmDb.Runner.Batches;
 public sealed class LineSource : IDisposable
 {
     private readonly TextReader reader;
+    private readonly int maxLineLength;
     private char[] buffer;
     private int start;
     private int end;
     private bool eof;
 
-    /// <summary>Reads from <paramref name="reader"/>, which it disposes.</summary>
-    public LineSource(TextReader reader, int bufferSize = 64 * 1024)
+    /// <summary>
+    /// Reads from <paramref name="reader"/>, which it disposes; a line longer than
+    /// <paramref name="maxLineLength"/> characters throws <see cref="LineTooLongException"/>
+    /// before the buffer grows past it.
+    /// </summary>
+    public LineSource(TextReader reader, int bufferSize = 64 * 1024, int maxLineLength = int.MaxValue / 2)
     {
         this.reader = reader;
-        buffer = new char[Math.Max(bufferSize, 16)];
+        this.maxLineLength = maxLineLength;
+        buffer = new char[Math.Max(Math.Min(bufferSize, maxLineLength + 2), 16)];
     }
 
     /// <summary>The 1-based number of the last line read (0 before the first).</summary>
@@ -88,7 +94,13 @@ public sealed class LineSource : IDisposable
 
         if (end == buffer.Length)
         {
-            Array.Resize(ref buffer, buffer.Length * 2);
+            // The buffer holds one unfinished line (and maybe a CR): at the limit it is too long.
+            if (buffer.Length >= (long)maxLineLength + 2)
+            {
+                throw new LineTooLongException();
+            }
+
+            Array.Resize(ref buffer, (int)Math.Min((long)buffer.Length * 2, (long)maxLineLength + 2));
         }
 
         int read = reader.Read(buffer, end, buffer.Length - end);
@@ -98,5 +110,27 @@ public sealed class LineSource : IDisposable
         }
 
         end += read;
+    }
+}
+
+/// <summary>A line longer than the <see cref="LineSource"/> allows.</summary>
+public sealed class LineTooLongException : IOException
+{
+    /// <summary>Creates the exception.</summary>
+    public LineTooLongException()
+        : base("line too long")
+    {
+    }
+
+    /// <summary>Creates the exception with a message.</summary>
+    public LineTooLongException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with a message and a cause.</summary>
+    public LineTooLongException(string message, Exception innerException)
+        : base(message, innerException)
+    {
     }
 }

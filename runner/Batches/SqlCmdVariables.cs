@@ -8,10 +8,15 @@ public sealed class SqlCmdVariables
 {
     private readonly Dictionary<string, string> values;
     private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> lookup;
+    private readonly HashSet<string> secretNames;
 
-    /// <summary>Starts with <paramref name="initial"/> (the --variable values).</summary>
-    public SqlCmdVariables(IEnumerable<KeyValuePair<string, string>>? initial = null)
+    /// <summary>
+    /// Starts with <paramref name="initial"/> (the --variable values); <paramref name="secrets"/>
+    /// names variables that are secret whatever their name (--secret-variable).
+    /// </summary>
+    public SqlCmdVariables(IEnumerable<KeyValuePair<string, string>>? initial = null, IEnumerable<string>? secrets = null)
     {
+        secretNames = new HashSet<string>(secrets ?? [], StringComparer.OrdinalIgnoreCase);
         values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         lookup = values.GetAlternateLookup<ReadOnlySpan<char>>();
         foreach (var pair in initial ?? [])
@@ -33,7 +38,14 @@ public sealed class SqlCmdVariables
     public bool Unset(string name) => values.Remove(name);
 
     /// <summary>A copy, so that one script's :setvar does not leak into the next script.</summary>
-    public SqlCmdVariables Clone() => new(values);
+    public SqlCmdVariables Clone() => new(values, secretNames);
+
+    /// <summary>True when the value of <paramref name="name"/> is a secret (its name, or --secret-variable).</summary>
+    public bool IsSecret(ReadOnlySpan<char> name)
+    {
+        string text = name.ToString();
+        return CrmDb.Clr.SecretNames.IsSecret(text) || secretNames.Contains(text);
+    }
 
     /// <summary>A character allowed in a variable name after the first (sqlcmd: letters, digits, _ and -).</summary>
     public static bool IsNameChar(char c) => char.IsAsciiLetterOrDigit(c) || c == '_' || c == '-' || char.IsLetter(c);

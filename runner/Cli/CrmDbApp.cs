@@ -56,13 +56,26 @@ public static class CrmDbApp
                 await context.Error.WriteLineAsync(text["WarningPrefix", warning]).ConfigureAwait(false);
             }
 
-            return await parseResult.InvokeAsync(invocation).ConfigureAwait(false);
+            return await InvokeAsync(parseResult, context).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
             // Anything a verb's own guard did not see (help, the parser, start-up): a message, no stack trace.
             return ErrorGuard.Handle(ex, context);
         }
+    }
+
+    /// <summary>Invokes a parsed command line against <paramref name="context"/> (the executable and the tests' child host).</summary>
+    public static Task<int> InvokeAsync(ParseResult parseResult, CliContext context)
+    {
+        var invocation = new InvocationConfiguration { Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false };
+        if (RunCommand.HandlesInterruption(parseResult))
+        {
+            // crmdb run ends in order on Ctrl+C and SIGTERM itself (docs/run.md).
+            invocation.ProcessTerminationTimeout = null;
+        }
+
+        return parseResult.InvokeAsync(invocation);
     }
 
     /// <summary>The root command with every verb.</summary>
@@ -90,6 +103,8 @@ public static class CrmDbApp
         root.Subcommands.Add(RunCommand.Create(context));
         root.Subcommands.Add(BatchesCommand.Create(context));
         root.Subcommands.Add(ClrCommand.Create(context));
+        root.Subcommands.Add(BackupCommand.Create(context));
+        root.Subcommands.Add(RestoreCommand.Create(context));
         root.Subcommands.Add(MaintenanceCommand.Create(context));
         LocalizedHelpAction.Install(root, context);
         return root;

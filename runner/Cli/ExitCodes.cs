@@ -12,6 +12,6 @@ public static class ExitCodes
     /// <summary>Bad usage or input (a refused lock included): nothing was run.</summary>
     public const int BadInput = 2;
 
-    /// <summary>Interrupted by the user (Ctrl+C): 128 + SIGINT, as shells report it.</summary>
+    /// <summary>Interrupted by the user (Ctrl+C, SIGTERM): 128 + SIGINT, as shells report it.</summary>
     public const int Interrupted = 130;
 }

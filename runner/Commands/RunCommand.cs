@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using CrmDb.Runner.Backup;
 using CrmDb.Runner.Batches;
 using CrmDb.Runner.Cli;
 using CrmDb.Runner.Processing;
@@ -35,6 +36,13 @@ public static class RunCommand
         var queryTimeout = new Option<int>("--query-timeout") { Description = Text["QueryTimeoutOption"], HelpName = "SECONDS" };
         var integration = new Option<int?>("--integration") { Description = Text["IntegrationOption"], HelpName = "N" };
         var variables = CommonOptions.Variables(Text["VariableOption"]);
+        var secretVariables = new Option<string[]>("--secret-variable")
+        {
+            Description = Text["SecretVariableOption"],
+            HelpName = "NAME=VALUE",
+            AllowMultipleArgumentsPerToken = false,
+            Arity = ArgumentArity.ZeroOrMore,
+        };
         var noVariables = new Option<bool>("--no-variables", "-x") { Description = Text["NoVariablesOption"] };
         var codePage = CommonOptions.CodePage();
         var logDir = new Option<string?>("--log-dir") { Description = Text["LogDirOption", BachsqlLogFiles.DirectoryVariable], HelpName = "DIR" };
@@ -42,10 +50,11 @@ public static class RunCommand
         var force = new Option<bool>("--force") { Description = Text["ForceOption"] };
         var gescomServer = new Option<string?>("--gescom-server") { Description = Text["GesComServerOption"], HelpName = "SERVER" };
         var gescomDatabase = new Option<string?>("--gescom-database") { Description = Text["GesComDatabaseOption"], HelpName = "DATABASE" };
+        var backupFirst = BackupFirst.CreateOption();
 
         var command = new Command("run", Text["RunDescription"])
         {
-            component, paths, inputs, integration, variables, noVariables, logDir, dryRun, force, gescomServer, gescomDatabase, queryTimeout, codePage,
+            component, paths, inputs, integration, variables, secretVariables, noVariables, logDir, dryRun, force, gescomServer, gescomDatabase, queryTimeout, codePage, backupFirst,
         };
         connection.AddTo(command);
         command.SetHandler(context, async (parseResult, cancellationToken) =>
@@ -93,13 +102,30 @@ public static class RunCommand
                 throw new UsageException(Text["DryRunIntegrationNeedsGesCom", Connection.EnvironmentVariable]);
             }
 
-            var variableValues = CommonOptions.ParseVariables(parseResult.GetValue(variables));
+            var secretValues = CommonOptions.ParseVariables(parseResult.GetValue(secretVariables));
+            var variableValues = new Dictionary<string, string>(CommonOptions.ParseVariables(parseResult.GetValue(variables)), StringComparer.OrdinalIgnoreCase);
+            foreach (var secret in secretValues)
+            {
+                variableValues[secret.Key] = secret.Value;
+            }
+
             var inputEncoding = ScriptEncoding.FromOption(parseResult.GetValue(codePage));
+            var mask = new SecretMask(variableValues, secretValues.Keys);
+
+            // Every input checked: --backup-first (docs/backup.md) takes a COPY_ONLY pair before the run
+            // changes anything; its label goes to the log header.
+            var first = BackupFirst.Take(parseResult.GetValue(backupFirst) && !isDryRun, context, connectionString, integrationId);
+            if (first.ExitCode != ExitCodes.Success)
+            {
+                return first.ExitCode;
+            }
+
             var request = new RunRequest
             {
                 Component = name,
                 Paths = scripts,
                 Variables = variableValues,
+                SecretVariables = secretValues.Keys.ToList(),
                 SubstituteVariables = !parseResult.GetValue(noVariables),
                 InputEncoding = inputEncoding,
                 LogDirectory = BachsqlLogFiles.ResolveDirectory(parseResult.GetValue(logDir)),
@@ -109,20 +135,24 @@ public static class RunCommand
                 GesComServer = server,
                 GesComDatabase = database,
                 ConnectionString = connectionString,
-                OptionsText = WithCodePage(
-                    DescribeOptions(variableValues, integrationId, server, database, isDryRun, parseResult.GetValue(force), parseResult.GetValue(noVariables), batchTimeout),
-                    parseResult.GetValue(codePage)),
+                OptionsText = first.Describe(WithCodePage(
+                    DescribeOptions(variableValues, secretValues.Keys, mask, integrationId, server, database, isDryRun, parseResult.GetValue(force), parseResult.GetValue(noVariables), batchTimeout),
+                    parseResult.GetValue(codePage))),
             };
+            // Ctrl+C and SIGTERM end the run in order (exit 130); a second one ends it at once.
+            using var interruption = RunInterruption.Listen(cancellationToken);
+            var orchestrator = new RunOrchestrator(context, environment, time);
+            interruption.SecondSignal += () => orchestrator.AbortNow(() => Environment.Exit(ExitCodes.Interrupted));
             try
             {
-                var result = await new RunOrchestrator(context, environment, time).RunAsync(request, cancellationToken).ConfigureAwait(false);
+                var result = await orchestrator.RunAsync(request, interruption.Token).ConfigureAwait(false);
                 return result.ExitCode;
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (interruption.Token.IsCancellationRequested)
             {
-                // Ctrl+C outside a batch (connecting, reading the journal): nothing more runs.
+                // Ctrl+C outside the pipeline's own handling (reading an integration in a dry run): nothing ran.
                 await context.Error.WriteLineAsync(Text["Cancelled"]).ConfigureAwait(false);
-                return ExitCodes.ProcessingErrors;
+                return ExitCodes.Interrupted;
             }
         });
         return command;
@@ -133,9 +163,17 @@ public static class RunCommand
         ? (options == "-" ? string.Empty : options + " ") + "--code-page " + value.ToString(CultureInfo.InvariantCulture)
         : options;
 
-    /// <summary>The options for the log header; never the connection string, which may hold a password.</summary>
+    /// <summary>
+    /// True when the verb parsed is crmdb run (not crmdb autosync run), which handles Ctrl+C and SIGTERM itself
+    /// (<see cref="RunInterruption"/>): System.CommandLine's own handler must then be off, as it
+    /// ends the process two seconds after the first signal whatever the run is doing.
+    /// </summary>
+    public static bool HandlesInterruption(ParseResult parseResult) =>
+        parseResult.CommandResult is { Command.Name: "run", Parent: System.CommandLine.Parsing.CommandResult { Command: RootCommand } };
+
+    /// <summary>The options for the log header; never the connection string, which may hold a password, and secret values masked.</summary>
     private static string DescribeOptions(
-        IReadOnlyDictionary<string, string> variables, int? integration, string? server, string? database,
+        IReadOnlyDictionary<string, string> variables, IEnumerable<string> secretNames, SecretMask mask, int? integration, string? server, string? database,
         bool dryRun, bool force, bool noVariables, int queryTimeout)
     {
         var parts = new List<string>();
@@ -149,7 +187,10 @@ public static class RunCommand
             parts.Add(server is null ? $"--gescom-database \"{database}\"" : $"--gescom-server \"{server}\" --gescom-database \"{database}\"");
         }
 
-        parts.AddRange(variables.Select(v => $"--variable {v.Key}={v.Value}"));
+        var secret = new HashSet<string>(secretNames, StringComparer.OrdinalIgnoreCase);
+        parts.AddRange(variables.Select(v => secret.Contains(v.Key)
+            ? $"--secret-variable {v.Key}={CrmDb.Clr.SecretNames.Mask}"
+            : mask.Apply($"--variable {v.Key}={v.Value}")));
         if (noVariables)
         {
             parts.Add("--no-variables");

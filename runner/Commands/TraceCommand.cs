@@ -31,13 +31,17 @@ public static class TraceCommand
             string connectionString = await connection.OpenAsync(parseResult, context, cancellationToken).ConfigureAwait(false);
             string? file = parseResult.GetValue(output);
             StreamWriter? copy = null;
+            string? partial = null;
             try
             {
                 if (file is not null)
                 {
+                    // Written beside the file and renamed over it once there is output: a trace that
+                    // cannot connect leaves the last one as it was.
                     string path = Path.GetFullPath(file);
                     Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                    copy = new StreamWriter(path, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+                    partial = path + ".partial";
+                    copy = new StreamWriter(partial, append: false, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
                 }
 
                 var outcome = await ProcedureCall.RunAsync(
@@ -71,9 +75,23 @@ public static class TraceCommand
                 if (copy is not null)
                 {
                     await copy.DisposeAsync().ConfigureAwait(false);
+                    ReplaceIfOutput(partial!, Path.GetFullPath(file!));
                 }
             }
         });
         return command;
+    }
+
+    /// <summary>Renames <paramref name="partial"/> over <paramref name="path"/> when it holds more than its BOM; removes it otherwise.</summary>
+    private static void ReplaceIfOutput(string partial, string path)
+    {
+        if (new FileInfo(partial).Length > 3)
+        {
+            File.Move(partial, path, overwrite: true);
+        }
+        else
+        {
+            File.Delete(partial);
+        }
     }
 }

@@ -56,74 +56,178 @@ public static class BachsqlLogFiles
             && fileName.EndsWith(".log", StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>The dry-run log of <paramref name="component"/> for <paramref name="date"/>: never a real log's name.</summary>
+    public static string DryRunFileName(string component, DateTime date) =>
+        date.ToString("yyyyMMdd", CultureInfo.InvariantCulture) + Infix + component + DryRunSuffix + ".log";
+
+    /// <summary>What ends a component name used for a dry-run log, so no component may end with it.</summary>
+    public const string DryRunSuffix = ".dry-run";
+
     /// <summary>
-    /// The first of <paramref name="paths"/> that a running crmdb holds open (it keeps its log
-    /// open, shared for reading only), or null.
+    /// Appends one dated line to the last real log of <paramref name="component"/> (today's
+    /// name when there is none): a run that did not start says so where support looks, and the
+    /// log of the last real run stays as it was. Best effort: a fault here is not reported twice.
     /// </summary>
-    public static string? FindInUse(IEnumerable<string> paths)
+    public static string? AppendRefusal(string directory, string component, DateTimeOffset now, string line)
     {
-        foreach (string path in paths)
+        if (!Directory.Exists(directory))
         {
-            try
-            {
-                using var probe = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (FileNotFoundException)
-            {
-            }
-            catch (IOException)
-            {
-                return path;
-            }
+            return null;
         }
 
-        return null;
+        string path = Find(directory, component) is { Count: > 0 } logs ? logs[^1] : Path.Combine(directory, FileName(component, now.DateTime));
+        try
+        {
+            bool isNew = !File.Exists(path);
+            using var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
+            using var writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: isNew)) { NewLine = "\r\n" };
+            writer.WriteLine(now.ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture) + " " + line);
+            return path;
+        }
+        catch (Exception ex) when (RunFileException.IsFileFault(ex))
+        {
+            return null;
+        }
     }
 }
 
 /// <summary>
 /// One run's bachsql log: UTF-8 (with a BOM, for Windows tools), written as the run goes and
-/// flushed after each batch, so a killed run leaves every finished batch in it. The file stays
-/// open, shared for reading only, until the run ends: support can read it meanwhile, and another
-/// run of the component cannot reset it.
+/// flushed after each batch, so a killed run leaves every finished batch in it. It is written
+/// first under a temporary name; <see cref="Commit"/> renames it over the final name once the run
+/// has started for good, so the last run's log is replaced, never deleted first. A write that
+/// fails (disk full, folder gone) is kept in <see cref="Fault"/> instead of thrown: the run
+/// stops after the batch going on and says why on the console.
 /// </summary>
 public sealed class RunLog : IDisposable
 {
     private readonly FileStream stream;
     private readonly StreamWriter writer;
-    private readonly Lock gate = new();
+    private readonly string finalPath;
+    private bool closed;
 
-    private RunLog(string path)
+    private RunLog(string finalPath, string temporaryPath, FileStream stream)
     {
-        Path = path;
-        stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read);
+        this.finalPath = finalPath;
+        Path = temporaryPath;
+        this.stream = stream;
         writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true)) { NewLine = "\r\n" };
     }
 
-    /// <summary>The log file.</summary>
-    public string Path { get; }
+    /// <summary>
+    /// One lock for every write, so that lines of the run and of a second Ctrl+C never mix
+    /// (a line, and each UTF-8 character in it, is written whole).
+    /// </summary>
+    public Lock Gate { get; } = new();
 
-    /// <summary>Creates the log file (replacing one of the same name).</summary>
-    public static RunLog Create(string path) => new(path);
+    /// <summary>The log file: its temporary name until <see cref="Commit"/>, its final name after.</summary>
+    public string Path { get; private set; }
+
+    /// <summary>The first write that failed, if any; nothing is written after it.</summary>
+    public Exception? Fault { get; private set; }
+
+    /// <summary>Starts the log <paramref name="path"/> under a temporary name beside it; <see cref="RunFileException"/> when the file cannot be created.</summary>
+    public static RunLog Begin(string path)
+    {
+        string temporary = path + ".partial";
+        try
+        {
+            // FileShare.Delete: Windows renames an open file only when its handles share delete.
+            var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.Read | FileShare.Delete);
+            return new RunLog(path, temporary, stream);
+        }
+        catch (Exception ex) when (RunFileException.IsFileFault(ex))
+        {
+            throw RunFileException.For(ex, temporary);
+        }
+    }
+
+    /// <summary>
+    /// Flushes what was written and renames the file over its final name, then removes
+    /// <paramref name="older"/> (other days' logs of the component); a fault before the rename is
+    /// a <see cref="RunFileException"/> and the earlier log is untouched.
+    /// </summary>
+    public void Commit(IEnumerable<string> older)
+    {
+        lock (Gate)
+        {
+            try
+            {
+                writer.Flush();
+                stream.Flush(flushToDisk: true);
+                File.Move(Path, finalPath, overwrite: true);
+                Path = finalPath;
+            }
+            catch (Exception ex) when (RunFileException.IsFileFault(ex))
+            {
+                throw RunFileException.For(Fault ?? ex, finalPath);
+            }
+        }
+
+        foreach (string old in older)
+        {
+            if (!string.Equals(old, finalPath, StringComparison.Ordinal))
+            {
+                try
+                {
+                    File.Delete(old);
+                }
+                catch (Exception ex) when (RunFileException.IsFileFault(ex))
+                {
+                    // The new log exists: an older one that stays is untidy, not lost evidence.
+                    Line(RunFileException.Describe(ex, old));
+                }
+            }
+        }
+    }
+
+    /// <summary>Removes the temporary file of a log never committed (the run did not start).</summary>
+    public void Abandon()
+    {
+        Dispose();
+        if (!string.Equals(Path, finalPath, StringComparison.Ordinal))
+        {
+            try
+            {
+                File.Delete(Path);
+            }
+            catch (Exception ex) when (RunFileException.IsFileFault(ex))
+            {
+                // A leftover .partial is replaced by the next run.
+            }
+        }
+    }
 
     /// <summary>Writes one line.</summary>
     public void Line(string text = "")
     {
-        lock (gate)
+        lock (Gate)
         {
-            writer.WriteLine(text);
+            Guard(() => writer.WriteLine(text));
         }
     }
 
     /// <summary>Writes text as it is, each of its lines indented by <paramref name="indent"/>.</summary>
     public void Block(string text, string indent = "")
     {
-        lock (gate)
+        lock (Gate)
         {
             foreach (var line in text.AsSpan().EnumerateLines())
             {
-                writer.Write(indent);
-                writer.WriteLine(line);
+                if (Fault is not null || closed)
+                {
+                    return;
+                }
+
+                try
+                {
+                    writer.Write(indent);
+                    writer.WriteLine(line);
+                }
+                catch (Exception ex) when (RunFileException.IsFileFault(ex))
+                {
+                    Fault = ex;
+                }
             }
         }
     }
@@ -131,19 +235,61 @@ public sealed class RunLog : IDisposable
     /// <summary>Pushes what was written to the file.</summary>
     public void Flush()
     {
-        lock (gate)
+        lock (Gate)
         {
-            writer.Flush();
-            stream.Flush(flushToDisk: false);
+            Guard(() =>
+            {
+                writer.Flush();
+                stream.Flush(flushToDisk: false);
+            });
         }
     }
 
     /// <inheritdoc />
     public void Dispose()
     {
-        lock (gate)
+        lock (Gate)
         {
-            writer.Dispose();
+            if (closed)
+            {
+                return;
+            }
+
+            closed = true;
+            try
+            {
+                writer.Dispose();
+            }
+            catch (Exception ex) when (RunFileException.IsFileFault(ex))
+            {
+                // The flush at close failed too (disk full): the stream is closed anyway.
+                Fault ??= ex;
+                try
+                {
+                    stream.Dispose();
+                }
+                catch (Exception again) when (RunFileException.IsFileFault(again))
+                {
+                    // Its own buffer could not be written either; the handle is released.
+                }
+            }
+        }
+    }
+
+    private void Guard(Action write)
+    {
+        if (Fault is not null || closed)
+        {
+            return;
+        }
+
+        try
+        {
+            write();
+        }
+        catch (Exception ex) when (RunFileException.IsFileFault(ex))
+        {
+            Fault = ex;
         }
     }
 }

@@ -4,7 +4,8 @@ namespace CrmDb.Runner.Processing;
 
 /// <summary>
 /// The COMPONENT of a run names its log file and its journal rows: letters, digits, '_', '-'
-/// and '.', at most 100 characters, so that it is always a safe file name.
+/// and '.', at most 100 characters, so that it is always a safe file name; not ending in
+/// '.dry-run', which names dry-run logs.
 /// </summary>
 public static class ComponentName
 {
@@ -19,7 +20,8 @@ public static class ComponentName
         string value = component ?? string.Empty;
         bool valid = value.Length is > 0 and <= MaxLength
             && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.')
-            && value.Trim('.').Length > 0;
+            && value.Trim('.').Length > 0
+            && !value.EndsWith(BachsqlLogFiles.DryRunSuffix, StringComparison.OrdinalIgnoreCase);
         return valid ? value : throw new UsageException(Text["ComponentInvalid", value, MaxLength]);
     }
 }

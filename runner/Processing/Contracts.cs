@@ -34,7 +34,11 @@ public interface IBatchExecutor : IAsyncDisposable
     /// <summary>Opens the session the script's batches share.</summary>
     Task BeginScriptAsync(CancellationToken cancellationToken);
 
-    /// <summary>Runs one batch; messages and errors go to <paramref name="listener"/> as they come. SQL errors never throw.</summary>
+    /// <summary>
+    /// Runs one batch; messages and errors go to <paramref name="listener"/> as they come. SQL
+    /// errors never throw; a cancelled <paramref name="cancellationToken"/> cancels the batch on
+    /// the server and throws <see cref="OperationCanceledException"/>.
+    /// </summary>
     Task<BatchOutcome> ExecuteAsync(string sql, IBatchListener listener, CancellationToken cancellationToken);
 
     /// <summary>Ends the script's session; returns how many open transactions were rolled back (0 normally).</summary>
@@ -50,8 +54,11 @@ public sealed record JournalEntry(string Status, string Checksum, DateTime Start
     /// <summary>Status of a script that had an error.</summary>
     public const string Failed = "failed";
 
-    /// <summary>Status while a script runs (stays so when the run was killed).</summary>
+    /// <summary>Status while a script runs (stays so when the run was killed outright).</summary>
     public const string Running = "running";
+
+    /// <summary>Status of a script stopped by Ctrl+C or SIGTERM: its batch was cancelled on the server.</summary>
+    public const string Interrupted = "interrupted";
 }
 
 /// <summary>What a journal row records when a script starts.</summary>
@@ -66,8 +73,8 @@ public interface IScriptJournal
     /// <summary>Records a start ('running'); returns the row's id.</summary>
     Task<long> StartAsync(JournalStart start, CancellationToken cancellationToken);
 
-    /// <summary>Records the end of a script.</summary>
-    Task FinishAsync(long id, bool succeeded, int failedBatches, CancellationToken cancellationToken);
+    /// <summary>Records the end of a script: <paramref name="status"/> is one of <see cref="JournalEntry"/>'s statuses.</summary>
+    Task FinishAsync(long id, string status, int failedBatches, CancellationToken cancellationToken);
 }
 
 /// <summary>Who and where a run connects to, for the log header.</summary>

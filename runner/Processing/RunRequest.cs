@@ -12,6 +12,9 @@ public sealed record RunRequest
     /// <summary>--variable values.</summary>
     public IReadOnlyDictionary<string, string> Variables { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Names of variables given with --secret-variable: their values are masked whatever their name.</summary>
+    public IReadOnlyCollection<string> SecretVariables { get; init; } = [];
+
     /// <summary>False with --no-variables (sqlcmd -x).</summary>
     public bool SubstituteVariables { get; init; } = true;
 

@@ -7,14 +7,22 @@ namespace CrmDb.Runner.Processing;
 
 /// <summary>
 /// A script read through once before anything runs: its batch count (for progress), the
-/// checksum of what it would run, whether it holds #F_/#P_ tokens, or what is wrong with it.
+/// checksum of what it would run, a digest per batch (so that the run can check each batch it
+/// reads again is the one planned), whether it holds #F_/#P_ tokens, whether it ends the run
+/// (EXIT, QUIT), or what is wrong with it.
 /// </summary>
 public sealed record ScriptPlan(ScriptFile Script, int BatchCount, string RawChecksum, bool HasTokens, BatchScriptException? Error)
 {
+    /// <summary>SHA-256 of each batch as planned, in order.</summary>
+    public IReadOnlyList<byte[]> BatchDigests { get; init; } = [];
+
+    /// <summary>True when an EXIT or QUIT ends the run in this script.</summary>
+    public bool EndsRun { get; init; }
+
     /// <summary>
-    /// The journal checksum: SHA-256 of the batches after variable substitution and, when the
-    /// script has tokens, of the GesCom qualifier they expand to (so pointing the run at another
-    /// GesCom database counts as a change).
+    /// The journal checksum: SHA-256 of the batches after variable substitution (secret values
+    /// masked, so a new password reruns nothing) and, when the script has tokens, of the GesCom
+    /// qualifier they expand to (so pointing the run at another GesCom database counts as a change).
     /// </summary>
     public string Checksum(GesComLocation? location) => HasTokens && location is not null
         ? Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(RawChecksum + "|" + location.Qualifier)))
@@ -28,29 +36,42 @@ public static class ScriptPlanner
     /// Plans every script; a script with tokens and no GesCom location to expand them to
     /// (<paramref name="tokensAllowed"/> false) is an error at the line of its first token.
     /// </summary>
-    public static IReadOnlyList<ScriptPlan> Plan(IEnumerable<ScriptFile> scripts, BatchReaderOptions options, bool tokensAllowed)
+    public static IReadOnlyList<ScriptPlan> Plan(IEnumerable<ScriptFile> scripts, BatchReaderOptions options, bool tokensAllowed, CancellationToken cancellationToken = default)
     {
         var plans = new List<ScriptPlan>();
         foreach (var script in scripts)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             plans.Add(PlanOne(script, options, tokensAllowed));
         }
 
         return plans;
     }
 
+    /// <summary>The digest of one batch as the journal sees it (secrets masked, repeat count included).</summary>
+    public static byte[] Digest(Batch batch) => SHA256.HashData(Encoding.UTF8.GetBytes(batch.ShownText + $"\u0000GO {batch.Count}\u0000"));
+
     private static ScriptPlan PlanOne(ScriptFile script, BatchReaderOptions options, bool tokensAllowed)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        int count = 0;
+        var digests = new List<byte[]>();
         bool hasTokens = false;
+        bool endsRun = false;
         try
         {
             foreach (var batch in new BatchReader(options).Read(script.Path))
             {
-                count++;
-                hash.AppendData(Encoding.UTF8.GetBytes(batch.Text));
+                if (batch.EndsRun)
+                {
+                    endsRun = true;
+                    hash.AppendData("\u0000EXIT\u0000"u8);
+                    break;
+                }
+
+                string shown = batch.ShownText;
+                hash.AppendData(Encoding.UTF8.GetBytes(shown));
                 hash.AppendData(Encoding.UTF8.GetBytes($"\u0000GO {batch.Count}\u0000"));
+                digests.Add(Digest(batch));
                 if (TokenExpander.CountTokens(batch.Text) > 0)
                 {
                     hasTokens = true;
@@ -62,11 +83,11 @@ public static class ScriptPlanner
                 }
             }
 
-            return new ScriptPlan(script, count, Convert.ToHexString(hash.GetHashAndReset()), hasTokens, null);
+            return new ScriptPlan(script, digests.Count, Convert.ToHexString(hash.GetHashAndReset()), hasTokens, null) { BatchDigests = digests, EndsRun = endsRun };
         }
         catch (BatchScriptException ex)
         {
-            return new ScriptPlan(script, count, string.Empty, hasTokens, ex);
+            return new ScriptPlan(script, digests.Count, string.Empty, hasTokens, ex);
         }
     }
 

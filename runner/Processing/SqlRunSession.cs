@@ -100,12 +100,12 @@ internal sealed class SqlRunSession(SqlConnection control, string connectionStri
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
-    public async Task FinishAsync(long id, bool succeeded, int failedBatches, CancellationToken cancellationToken)
+    public async Task FinishAsync(long id, string status, int failedBatches, CancellationToken cancellationToken)
     {
         await using var command = new SqlCommand(
             "UPDATE dbo.MC_ScriptJournal SET Status = @Status, FailedBatches = @FailedBatches, FinishedAt = SYSDATETIME() WHERE JournalID = @JournalID;",
             control);
-        command.Parameters.Add(new SqlParameter("@Status", SqlDbType.NVarChar, 10) { Value = succeeded ? JournalEntry.Success : JournalEntry.Failed });
+        command.Parameters.Add(new SqlParameter("@Status", SqlDbType.NVarChar, 20) { Value = status });
         command.Parameters.Add(new SqlParameter("@FailedBatches", SqlDbType.Int) { Value = failedBatches });
         command.Parameters.Add(new SqlParameter("@JournalID", SqlDbType.BigInt) { Value = id });
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -187,6 +187,12 @@ internal sealed class SqlBatchExecutor(string connectionString) : IBatchExecutor
                 }
             }
             while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
+        }
+        catch (SqlException) when (cancellationToken.IsCancellationRequested)
+        {
+            // SqlClient sent the attention: the server stopped the batch. An open transaction
+            // stays open until EndScriptAsync rolls it back.
+            throw new OperationCanceledException(cancellationToken);
         }
         catch (SqlException ex)
         {

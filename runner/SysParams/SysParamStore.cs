@@ -51,11 +51,14 @@ public static class SysParamStore
     public static async Task SetAsync(string connectionString, string name, string value, TextWriter messages, CancellationToken cancellationToken)
     {
         await using var connection = new SqlConnection(connectionString);
+        // A parameter named like a secret (CrmDb.Clr.SecretNames, the rule crmdb run masks by)
+        // never has its value echoed: a message that repeats it shows ******** instead.
+        bool secret = CrmDb.Clr.SecretNames.IsSecret(name) && value.Length > 0;
         connection.InfoMessage += (_, e) =>
         {
             foreach (SqlError message in e.Errors)
             {
-                messages.WriteLine(message.Message);
+                messages.WriteLine(secret ? message.Message.Replace(value, CrmDb.Clr.SecretNames.Mask, StringComparison.Ordinal) : message.Message);
             }
         };
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);

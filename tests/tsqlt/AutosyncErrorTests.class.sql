@@ -78,7 +78,7 @@ BEGIN
     EXEC tSQLt.AssertEquals @Expected = 1, @Actual = @ReturnCode;
     EXEC tSQLt.AssertEquals @Expected = 0, @Actual = @@TRANCOUNT;
     SELECT Hook INTO #Actual FROM AutosyncErrorTests.HookLog;
-    CREATE TABLE #Expected (Hook sysname);
+    CREATE TABLE #Expected (Hook sysname COLLATE DATABASE_DEFAULT);
     INSERT #Expected VALUES (N'AUTOSYNC_0100_tsqlterr_before'), (N'AUTOSYNC_0300_tsqlterr_after');
     EXEC tSQLt.AssertEqualsTable @Expected = N'#Expected', @Actual = N'#Actual';
 END;
@@ -93,14 +93,19 @@ BEGIN
     DECLARE @RunID int;
     EXEC dbo.MC_runautosync @ErpIntegrationID = 1, @ErpSyncStatus = N'success', @RunID = @RunID OUTPUT;
 
-    SELECT Status, ErrorNumber, ErrorSeverity, ErrorState, ErrorProcedure, ErrorMessage, CASE WHEN ErrorLine > 0 THEN 1 ELSE 0 END AS HasLine
+    -- ERROR_PROCEDURE() is schema.name from SQL Server 2017 when the procedure was called with
+    -- its schema, the bare name otherwise (learn.microsoft.com/sql/t-sql/functions/error-procedure-transact-sql):
+    -- compare the name, and accept no schema or dbo.
+    SELECT Status, ErrorNumber, ErrorSeverity, ErrorState, PARSENAME(ErrorProcedure, 1) AS ErrorProcedure,
+           CASE WHEN PARSENAME(ErrorProcedure, 2) IS NULL OR PARSENAME(ErrorProcedure, 2) = N'dbo' THEN 1 ELSE 0 END AS SchemaIsDboOrAbsent,
+           ErrorMessage, CASE WHEN ErrorLine > 0 THEN 1 ELSE 0 END AS HasLine
     INTO #Actual FROM dbo.MC_AutosyncStep WHERE RunID = @RunID AND StepType = N'Hook';
-    CREATE TABLE #Expected (Status nvarchar(20), ErrorNumber int, ErrorSeverity int, ErrorState int, ErrorProcedure nvarchar(128), ErrorMessage nvarchar(4000), HasLine int);
-    INSERT #Expected VALUES (N'Failed', 50123, 16, 7, N'AUTOSYNC_0100_tsqlterr_throws', N'échec voulu', 1);
+    CREATE TABLE #Expected (Status nvarchar(20) COLLATE DATABASE_DEFAULT, ErrorNumber int, ErrorSeverity int, ErrorState int, ErrorProcedure nvarchar(128) COLLATE DATABASE_DEFAULT, SchemaIsDboOrAbsent int, ErrorMessage nvarchar(4000) COLLATE DATABASE_DEFAULT, HasLine int);
+    INSERT #Expected VALUES (N'Failed', 50123, 16, 7, N'AUTOSYNC_0100_tsqlterr_throws', 1, N'échec voulu', 1);
     EXEC tSQLt.AssertEqualsTable @Expected = N'#Expected', @Actual = N'#Actual';
 
     SELECT Status, FailedCount INTO #Run FROM dbo.MC_AutosyncRun WHERE RunID = @RunID;
-    CREATE TABLE #ExpectedRun (Status nvarchar(20), FailedCount int);
+    CREATE TABLE #ExpectedRun (Status nvarchar(20) COLLATE DATABASE_DEFAULT, FailedCount int);
     INSERT #ExpectedRun VALUES (N'Failed', 1);
     EXEC tSQLt.AssertEqualsTable @Expected = N'#ExpectedRun', @Actual = N'#Run';
 END;
@@ -118,7 +123,7 @@ BEGIN
     DECLARE @Output nvarchar(max) = (SELECT STRING_AGG(OutputText, N'') FROM tSQLt.CaptureOutputLog);
     EXEC tSQLt.AssertLike @ExpectedPattern = N'%ÉCHEC : _dbo_._AUTOSYNC_0200_tsqlterr_broken_ : erreur 50001%table absente%', @Actual = @Output;
     EXEC tSQLt.AssertLike @ExpectedPattern = N'%Résumé du cycle AUTOSYNC%Étapes : 3 ; réussies : 2 ; en échec : 1 ; non exécutées : 0%', @Actual = @Output;
-    EXEC tSQLt.AssertLike @ExpectedPattern = N'%En échec (modifications annulées) :%AUTOSYNC_0200_tsqlterr_broken%table absente%', @Actual = @Output;
+    EXEC tSQLt.AssertLike @ExpectedPattern = N'%En échec :%AUTOSYNC_0200_tsqlterr_broken%table absente%', @Actual = @Output;
     EXEC tSQLt.AssertLike @ExpectedPattern = N'%corrigez-les, puis relancez le traitement :%EXEC dbo.MC_runautosync @ErpIntegrationID = 1, @ErpSyncStatus = N''success'', @tokenAccount = 5, @Rollback = 0, @Trace = 0;%', @Actual = @Output;
 END;
 GO
@@ -136,7 +141,7 @@ BEGIN
 
     EXEC tSQLt.AssertEquals @Expected = 1, @Actual = @ReturnCode;
     SELECT StepType, Status, ErrorMessage INTO #Actual FROM dbo.MC_AutosyncStep WHERE RunID = @RunID;
-    CREATE TABLE #Expected (StepType nvarchar(20), Status nvarchar(20), ErrorMessage nvarchar(4000));
+    CREATE TABLE #Expected (StepType nvarchar(20) COLLATE DATABASE_DEFAULT, Status nvarchar(20) COLLATE DATABASE_DEFAULT, ErrorMessage nvarchar(4000) COLLATE DATABASE_DEFAULT);
     INSERT #Expected VALUES (N'Replication', N'Failed', N'GesCom injoignable'), (N'Hook', N'Succeeded', NULL);
     EXEC tSQLt.AssertEqualsTable @Expected = N'#Expected', @Actual = N'#Actual';
     -- The watermark does not move past what was never read.
@@ -160,7 +165,7 @@ BEGIN
     FROM dbo.MC_AutosyncStep AS s
     JOIN dbo.MC_AutosyncStep AS hook ON hook.StepID = s.ParentStepID
     WHERE s.RunID = @RunID AND s.StepType = N'Statement' AND hook.ObjectName = N'[dbo].[AUTOSYNC_0100_tsqlterr_execsql]';
-    CREATE TABLE #Expected (ObjectName nvarchar(300), Status nvarchar(20), ErrorNumber int);
+    CREATE TABLE #Expected (ObjectName nvarchar(300) COLLATE DATABASE_DEFAULT, Status nvarchar(20) COLLATE DATABASE_DEFAULT, ErrorNumber int);
     -- The first statement declares no @n: it fails (137) and stops the hook; the second never runs.
     INSERT #Expected VALUES (N'premier', N'Failed', 137);
     EXEC tSQLt.AssertEqualsTable @Expected = N'#Expected', @Actual = N'#Actual';
@@ -183,5 +188,37 @@ BEGIN
     EXEC tSQLt.AssertEquals @Expected = NULL, @Actual = @Run;
     EXEC tSQLt.AssertEquals @Expected = NULL, @Actual = @Trace;
     EXEC tSQLt.AssertEquals @Expected = NULL, @Actual = @Step;
+END;
+GO
+
+--[@tSQLt:NoTransaction]('AutosyncErrorTests.CleanUp')
+CREATE PROCEDURE AutosyncErrorTests.[test a hook that commits or rolls back its transaction is journaled as what it did]
+AS
+BEGIN
+    EXEC AutosyncErrorTests.CreateHook N'AUTOSYNC_0100_tsqlterr_commits', N'INSERT AutosyncErrorTests.HookLog (Hook) VALUES (OBJECT_NAME(@@PROCID)); COMMIT TRANSACTION;';
+    EXEC AutosyncErrorTests.CreateHook N'AUTOSYNC_0200_tsqlterr_rollsback', N'INSERT AutosyncErrorTests.HookLog (Hook) VALUES (OBJECT_NAME(@@PROCID)); ROLLBACK TRANSACTION;';
+    EXEC AutosyncErrorTests.CreateHook N'AUTOSYNC_0300_tsqlterr_after', N'INSERT AutosyncErrorTests.HookLog (Hook) VALUES (OBJECT_NAME(@@PROCID));';
+
+    DECLARE @ReturnCode int;
+    DECLARE @RunID int;
+    -- A simulation: only the hook that committed keeps its row, and says so.
+    EXEC @ReturnCode = dbo.MC_runautosync @ErpIntegrationID = 1, @ErpSyncStatus = N'success', @Rollback = 1, @RunID = @RunID OUTPUT;
+
+    EXEC tSQLt.AssertEquals @Expected = 1, @Actual = @ReturnCode;
+    DECLARE @TranCount int = @@TRANCOUNT;
+    EXEC tSQLt.AssertEquals @Expected = 0, @Actual = @TranCount;
+    SELECT Hook INTO #Kept FROM AutosyncErrorTests.HookLog;
+    CREATE TABLE #ExpectedKept (Hook sysname COLLATE DATABASE_DEFAULT);
+    INSERT #ExpectedKept VALUES (N'AUTOSYNC_0100_tsqlterr_commits');
+    EXEC tSQLt.AssertEqualsTable @Expected = N'#ExpectedKept', @Actual = N'#Kept';
+
+    SELECT ObjectName, Status INTO #Actual FROM dbo.MC_AutosyncStep WHERE RunID = @RunID AND StepType = N'Hook';
+    CREATE TABLE #Expected (ObjectName nvarchar(300) COLLATE DATABASE_DEFAULT, Status nvarchar(20) COLLATE DATABASE_DEFAULT);
+    INSERT #Expected VALUES (N'[dbo].[AUTOSYNC_0100_tsqlterr_commits]', N'Committed'), (N'[dbo].[AUTOSYNC_0200_tsqlterr_rollsback]', N'RolledBack'), (N'[dbo].[AUTOSYNC_0300_tsqlterr_after]', N'Succeeded');
+    EXEC tSQLt.AssertEqualsTable @Expected = N'#Expected', @Actual = N'#Actual';
+    DECLARE @Committed nvarchar(4000) = (SELECT ErrorMessage FROM dbo.MC_AutosyncStep WHERE RunID = @RunID AND Status = N'Committed');
+    EXEC tSQLt.AssertLike @ExpectedPattern = N'%a validé (COMMIT) la transaction que le cycle lui avait ouverte : ses modifications sont conservées, même en simulation%', @Actual = @Committed;
+    DECLARE @FailedCount int = (SELECT FailedCount FROM dbo.MC_AutosyncRun WHERE RunID = @RunID);
+    EXEC tSQLt.AssertEquals @Expected = 2, @Actual = @FailedCount;
 END;
 GO

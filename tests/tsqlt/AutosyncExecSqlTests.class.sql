@@ -37,7 +37,7 @@ BEGIN
 
     EXEC tSQLt.AssertEquals @Expected = 2, @Actual = @Rows;
     SELECT Code, Amount INTO #Actual FROM AutosyncExecSqlTests.Target;
-    CREATE TABLE #Expected (Code nvarchar(17), Amount decimal(24, 6));
+    CREATE TABLE #Expected (Code nvarchar(17) COLLATE DATABASE_DEFAULT, Amount decimal(24, 6));
     INSERT #Expected VALUES (N'C1', 2.5), (N'C2', 2), (N'C3', 7.5);
     EXEC tSQLt.AssertEqualsTable @Expected = N'#Expected', @Actual = N'#Actual';
 END;
@@ -55,7 +55,7 @@ BEGIN
         @Execute = N'N';
 
     SELECT RunID, StepType, ObjectName, ErpIntegrationID, Command, Parameters, Status INTO #Actual FROM dbo.MC_AutosyncStep;
-    CREATE TABLE #Expected (RunID int, StepType nvarchar(20), ObjectName nvarchar(300), ErpIntegrationID int, Command nvarchar(max), Parameters nvarchar(max), Status nvarchar(20));
+    CREATE TABLE #Expected (RunID int, StepType nvarchar(20) COLLATE DATABASE_DEFAULT, ObjectName nvarchar(300) COLLATE DATABASE_DEFAULT, ErpIntegrationID int, Command nvarchar(max) COLLATE DATABASE_DEFAULT, Parameters nvarchar(max) COLLATE DATABASE_DEFAULT, Status nvarchar(20) COLLATE DATABASE_DEFAULT);
     INSERT #Expected VALUES (NULL, N'Statement', N'lecture', 2,
         N'SELECT 1 AS x FROM [SRVGC].[BIJOU].dbo.F_COMPTET AS G JOIN [SRVGC].[BIJOU].dbo.P_REGLEMENT AS P ON 1 = 0 WHERE @since > 0;',
         N'@since int = 12', N'NotExecuted');
@@ -144,7 +144,7 @@ BEGIN
     DECLARE @Count int = (SELECT COUNT(*) FROM AutosyncExecSqlTests.Target);
     EXEC tSQLt.AssertEquals @Expected = 3, @Actual = @Count;
     SELECT ObjectName, Status, ErrorNumber INTO #Actual FROM dbo.MC_AutosyncStep;
-    CREATE TABLE #Expected (ObjectName nvarchar(300), Status nvarchar(20), ErrorNumber int);
+    CREATE TABLE #Expected (ObjectName nvarchar(300) COLLATE DATABASE_DEFAULT, Status nvarchar(20) COLLATE DATABASE_DEFAULT, ErrorNumber int);
     INSERT #Expected VALUES (N'échoue', N'Failed', 515);
     EXEC tSQLt.AssertEqualsTable @Expected = N'#Expected', @Actual = N'#Actual';
 END;

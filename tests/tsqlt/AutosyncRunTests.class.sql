@@ -1,9 +1,12 @@
 /*
-AutosyncRunTests: dbo.MC_runautosync when every hook succeeds (the tests run inside tSQLt's
-transaction: the runner then works under savepoints). Hook order, binding by name (subset,
-alias, conversion), non-conforming hooks, the journal, the built-in replication step, the
-integration's bookkeeping, parameter errors and the overlap guard.
-Failing hooks doom a caller's transaction under XACT_ABORT: they are in AutosyncErrorTests.
+AutosyncRunTests: dbo.MC_runautosync when every hook succeeds. Hook order, binding by name
+(subset, alias, conversion), non-conforming hooks, the journal, the built-in replication step,
+the integration's bookkeeping, parameter errors, and the refusal to run inside a caller's
+transaction. The runner refuses a caller's transaction (its steps take no savepoint), so the
+tests that run a cycle run outside tSQLt's (--[@tSQLt:NoTransaction]): tSQLt undoes the fakes
+and spies after each test, and AutosyncRunTests.CleanUp drops the hooks and empties the log.
+The overlap guard needs a second session: AutosyncEngineTests (tests/CrmDb.Tests) covers it.
+Failing hooks are in AutosyncErrorTests.
 Hooks are created in dbo (the only schema the runner reads) and named AUTOSYNC_<n>_tsqlt_<x>.
 */
 EXEC tSQLt.NewTestClass 'AutosyncRunTests';
@@ -30,6 +33,25 @@ BEGIN
 END;
 GO
 
+-- Drops the hooks the tests created and empties the log (tests outside tSQLt's transaction).
+CREATE PROCEDURE AutosyncRunTests.CleanUp
+AS
+BEGIN
+    DECLARE @Name sysname;
+    DECLARE @Drop nvarchar(max);
+    WHILE 1 = 1
+    BEGIN
+        SET @Name = (SELECT TOP (1) p.name FROM sys.procedures AS p WHERE p.schema_id = SCHEMA_ID(N'dbo') AND p.name LIKE N'AUTOSYNC[_]%tsqlt%' ORDER BY p.name);
+        IF @Name IS NULL
+            BREAK;
+        SET @Drop = N'DROP PROCEDURE dbo.' + QUOTENAME(@Name) + N';';
+        EXEC sys.sp_executesql @Drop;
+    END;
+
+    TRUNCATE TABLE AutosyncRunTests.HookLog;
+END;
+GO
+
 CREATE PROCEDURE AutosyncRunTests.SetUp
 AS
 BEGIN
@@ -43,6 +65,7 @@ BEGIN
 END;
 GO
 
+--[@tSQLt:NoTransaction]('AutosyncRunTests.CleanUp')
 CREATE PROCEDURE AutosyncRunTests.[test hooks run by numeric order then label]
 AS
 BEGIN
@@ -54,13 +77,14 @@ BEGIN
     EXEC dbo.MC_runautosync @ErpIntegrationID = 1, @ErpSyncStatus = N'success';
 
     SELECT Seq, Hook INTO #Actual FROM AutosyncRunTests.HookLog;
-    CREATE TABLE #Expected (Seq int, Hook sysname);
+    CREATE TABLE #Expected (Seq int, Hook sysname COLLATE DATABASE_DEFAULT);
     INSERT #Expected (Seq, Hook)
     VALUES (1, N'AUTOSYNC_20_tsqlt_first'), (2, N'AUTOSYNC_301_tsqlt_a'), (3, N'AUTOSYNC_0301_tsqlt_b'), (4, N'AUTOSYNC_1000_tsqlt_last');
     EXEC tSQLt.AssertEqualsTable @Expected = N'#Expected', @Actual = N'#Actual';
 END;
 GO
 
+--[@tSQLt:NoTransaction]('AutosyncRunTests.CleanUp')
 CREATE PROCEDURE AutosyncRunTests.[test a hook gets only the parameters it declares by name and the seed spelling of the status]
 AS
 BEGIN
@@ -74,7 +98,7 @@ BEGIN
     EXEC dbo.MC_runautosync @ErpIntegrationID = 1, @ErpSyncStatus = N'warning', @tokenAccount = 42;
 
     SELECT Hook, Received INTO #Actual FROM AutosyncRunTests.HookLog;
-    CREATE TABLE #Expected (Hook sysname, Received nvarchar(400));
+    CREATE TABLE #Expected (Hook sysname COLLATE DATABASE_DEFAULT, Received nvarchar(400) COLLATE DATABASE_DEFAULT);
     INSERT #Expected (Hook, Received)
     VALUES (N'AUTOSYNC_0100_tsqlt_subset', N'warning|42'),
            (N'AUTOSYNC_0200_tsqlt_all', N'1|warning|[GESCOM]|42'),
@@ -83,6 +107,7 @@ BEGIN
 END;
 GO
 
+--[@tSQLt:NoTransaction]('AutosyncRunTests.CleanUp')
 CREATE PROCEDURE AutosyncRunTests.[test values are converted to each hook's declared type]
 AS
 BEGIN
@@ -99,6 +124,7 @@ BEGIN
 END;
 GO
 
+--[@tSQLt:NoTransaction]('AutosyncRunTests.CleanUp')
 CREATE PROCEDURE AutosyncRunTests.[test the token defaults to the integration's last token and to 0 when it has none]
 AS
 BEGIN
@@ -109,12 +135,13 @@ BEGIN
     EXEC dbo.MC_runautosync @ErpIntegrationID = 2, @ErpSyncStatus = N'success';
 
     SELECT Received INTO #Actual FROM AutosyncRunTests.HookLog;
-    CREATE TABLE #Expected (Received nvarchar(400));
+    CREATE TABLE #Expected (Received nvarchar(400) COLLATE DATABASE_DEFAULT);
     INSERT #Expected (Received) VALUES (N'1|100'), (N'2|0');
     EXEC tSQLt.AssertEqualsTable @Expected = N'#Expected', @Actual = N'#Actual';
 END;
 GO
 
+--[@tSQLt:NoTransaction]('AutosyncRunTests.CleanUp')
 CREATE PROCEDURE AutosyncRunTests.[test the replication runs first with the cycle token and its new token is recorded]
 AS
 BEGIN
@@ -133,12 +160,13 @@ BEGIN
     DECLARE @Received nvarchar(400) = (SELECT Received FROM AutosyncRunTests.HookLog);
     EXEC tSQLt.AssertEqualsString @Expected = N'100', @Actual = @Received;
     SELECT LastToken, LastStatus INTO #Integration FROM dbo.MC_Integration WHERE ErpIntegrationID = 1;
-    CREATE TABLE #ExpectedIntegration (LastToken int, LastStatus nvarchar(10));
+    CREATE TABLE #ExpectedIntegration (LastToken int, LastStatus nvarchar(10) COLLATE DATABASE_DEFAULT);
     INSERT #ExpectedIntegration VALUES (150, N'success');
     EXEC tSQLt.AssertEqualsTable @Expected = N'#ExpectedIntegration', @Actual = N'#Integration';
 END;
 GO
 
+--[@tSQLt:NoTransaction]('AutosyncRunTests.CleanUp')
 CREATE PROCEDURE AutosyncRunTests.[test the journal holds the run and one row per step]
 AS
 BEGIN
@@ -151,13 +179,13 @@ BEGIN
     SELECT ErpIntegrationID, ErpSyncStatus, TokenAccount, NewToken, IsSimulation, Status, StepCount, FailedCount, SkippedCount,
            CASE WHEN EndTime >= StartTime THEN 1 ELSE 0 END AS Ended
     INTO #ActualRun FROM dbo.MC_AutosyncRun WHERE RunID = @RunID;
-    CREATE TABLE #ExpectedRun (ErpIntegrationID int, ErpSyncStatus nvarchar(10), TokenAccount int, NewToken int, IsSimulation bit, Status nvarchar(20),
+    CREATE TABLE #ExpectedRun (ErpIntegrationID int, ErpSyncStatus nvarchar(10) COLLATE DATABASE_DEFAULT, TokenAccount int, NewToken int, IsSimulation bit, Status nvarchar(20) COLLATE DATABASE_DEFAULT,
                                StepCount int, FailedCount int, SkippedCount int, Ended int);
     INSERT #ExpectedRun VALUES (1, N'fail', 7, 150, 0, N'Failed', 3, 0, 1, 1);
     EXEC tSQLt.AssertEqualsTable @Expected = N'#ExpectedRun', @Actual = N'#ActualRun';
 
     SELECT StepType, ObjectName, Status, RowsAffected, Command INTO #Actual FROM dbo.MC_AutosyncStep WHERE RunID = @RunID;
-    CREATE TABLE #Expected (StepType nvarchar(20), ObjectName nvarchar(300), Status nvarchar(20), RowsAffected int, Command nvarchar(max));
+    CREATE TABLE #Expected (StepType nvarchar(20) COLLATE DATABASE_DEFAULT, ObjectName nvarchar(300) COLLATE DATABASE_DEFAULT, Status nvarchar(20) COLLATE DATABASE_DEFAULT, RowsAffected int, Command nvarchar(max) COLLATE DATABASE_DEFAULT);
     INSERT #Expected
     VALUES (N'Replication', N'dbo.MC_replicate', N'Succeeded', 3, N'EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = 7, @Trace = 0;'),
            (N'Hook', N'[dbo].[AUTOSYNC_0100_tsqlt_journal]', N'Succeeded', NULL, N'EXEC [dbo].[AUTOSYNC_0100_tsqlt_journal] @tokenAccount = 7;'),
@@ -166,6 +194,7 @@ BEGIN
 END;
 GO
 
+--[@tSQLt:NoTransaction]('AutosyncRunTests.CleanUp')
 CREATE PROCEDURE AutosyncRunTests.[test non-conforming hooks are reported and skipped and the others run]
 AS
 BEGIN
@@ -180,7 +209,7 @@ BEGIN
 
     EXEC tSQLt.AssertEquals @Expected = 1, @Actual = @ReturnCode;
     SELECT Hook INTO #Ran FROM AutosyncRunTests.HookLog;
-    CREATE TABLE #ExpectedRan (Hook sysname);
+    CREATE TABLE #ExpectedRan (Hook sysname COLLATE DATABASE_DEFAULT);
     INSERT #ExpectedRan VALUES (N'AUTOSYNC_0200_tsqlt_defaulted');
     EXEC tSQLt.AssertEqualsTable @Expected = N'#ExpectedRan', @Actual = N'#Ran';
 
@@ -193,6 +222,7 @@ BEGIN
 END;
 GO
 
+--[@tSQLt:NoTransaction]('AutosyncRunTests.CleanUp')
 CREATE PROCEDURE AutosyncRunTests.[test a hook returning a non-zero code is a failed step]
 AS
 BEGIN
@@ -204,12 +234,13 @@ BEGIN
 
     EXEC tSQLt.AssertEquals @Expected = 1, @Actual = @ReturnCode;
     SELECT Status, ReturnCode INTO #Actual FROM dbo.MC_AutosyncStep WHERE RunID = @RunID AND StepType = N'Hook';
-    CREATE TABLE #Expected (Status nvarchar(20), ReturnCode int);
+    CREATE TABLE #Expected (Status nvarchar(20) COLLATE DATABASE_DEFAULT, ReturnCode int);
     INSERT #Expected VALUES (N'Failed', 5);
     EXEC tSQLt.AssertEqualsTable @Expected = N'#Expected', @Actual = N'#Actual';
 END;
 GO
 
+--[@tSQLt:NoTransaction]('AutosyncRunTests.CleanUp')
 CREATE PROCEDURE AutosyncRunTests.[test an inactive integration runs nothing]
 AS
 BEGIN
@@ -267,41 +298,26 @@ BEGIN
 END;
 GO
 
-CREATE PROCEDURE AutosyncRunTests.[test a second cycle of the same integration is refused while one runs]
+CREATE PROCEDURE AutosyncRunTests.[test inside a caller's transaction nothing runs and the transaction stays committable]
 AS
 BEGIN
-    EXEC AutosyncRunTests.CreateHook N'AUTOSYNC_0100_tsqlt_overlap', N'', N'INSERT AutosyncRunTests.HookLog (Hook) VALUES (OBJECT_NAME(@@PROCID));';
-    -- The test's transaction holds the integration's lock, as a running cycle would: SQL Server
-    -- keeps a transaction's and a session's locks apart, so the runner's session lock conflicts.
-    DECLARE @Held int;
-    EXEC @Held = sys.sp_getapplock @Resource = N'CrmDb.MC_runautosync.1', @LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = 0;
+    -- tSQLt's own transaction is the caller's here.
+    EXEC AutosyncRunTests.CreateHook N'AUTOSYNC_0100_tsqlt_intran', N'', N'INSERT AutosyncRunTests.HookLog (Hook) VALUES (OBJECT_NAME(@@PROCID));';
+    DECLARE @Error nvarchar(4000);
+    DECLARE @Severity int;
 
-    DECLARE @Refused int;
-    DECLARE @Other int;
-    EXEC @Refused = dbo.MC_runautosync @ErpIntegrationID = 1, @ErpSyncStatus = N'success';
-    EXEC @Other = dbo.MC_runautosync @ErpIntegrationID = 2, @ErpSyncStatus = N'success';
+    BEGIN TRY
+        EXEC dbo.MC_runautosync @ErpIntegrationID = 1, @ErpSyncStatus = N'success';
+    END TRY
+    BEGIN CATCH
+        SELECT @Error = ERROR_MESSAGE(), @Severity = ERROR_SEVERITY();
+    END CATCH;
 
-    EXEC tSQLt.AssertEquals @Expected = 0, @Actual = @Held;
-    EXEC tSQLt.AssertEquals @Expected = 3, @Actual = @Refused;
-    EXEC tSQLt.AssertEquals @Expected = 0, @Actual = @Other;
-    -- Only integration 2's cycle ran.
-    SELECT ErpIntegrationID INTO #Actual FROM dbo.MC_AutosyncRun;
-    CREATE TABLE #Expected (ErpIntegrationID int);
-    INSERT #Expected VALUES (2);
-    EXEC tSQLt.AssertEqualsTable @Expected = N'#Expected', @Actual = N'#Actual';
-END;
-GO
-
-CREATE PROCEDURE AutosyncRunTests.[test the overlap message names the running cycle]
-AS
-BEGIN
-    INSERT dbo.MC_AutosyncRun (ErpIntegrationID, ErpSyncStatus, TokenAccount, IsSimulation, StartTime, Status, LoginName, HostName)
-    VALUES (1, N'success', 0, 0, '2025-01-02T03:04:05', N'Running', N'SAGE\sync', N'APP01');
-    EXEC sys.sp_getapplock @Resource = N'CrmDb.MC_runautosync.1', @LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = 0;
-
-    EXEC tSQLt.CaptureOutput @command = N'EXEC dbo.MC_runautosync @ErpIntegrationID = 1, @ErpSyncStatus = N''success'';';
-
-    DECLARE @Output nvarchar(max) = (SELECT STRING_AGG(OutputText, N'') FROM tSQLt.CaptureOutputLog);
-    EXEC tSQLt.AssertLike @ExpectedPattern = N'%déjà en cours (cycle n° 1 commencé le 2025-01-02 03:04:05.000 par SAGE\sync depuis APP01) : rien n''a été exécuté%', @Actual = @Output;
+    EXEC tSQLt.AssertEquals @Expected = 16, @Actual = @Severity;
+    EXEC tSQLt.AssertLike @ExpectedPattern = N'%@@TRANCOUNT = %hors transaction%COMMIT ou ROLLBACK%', @Actual = @Error;
+    DECLARE @State int = XACT_STATE();
+    EXEC tSQLt.AssertEquals @Expected = 1, @Actual = @State;
+    EXEC tSQLt.AssertEmptyTable @TableName = N'AutosyncRunTests.HookLog';
+    EXEC tSQLt.AssertEmptyTable @TableName = N'dbo.MC_AutosyncRun';
 END;
 GO

@@ -1,6 +1,9 @@
 /*
 AutosyncTraceTests: dbo.MC_traceautosync, the support procedure. It simulates a cycle for one or
 every active integration with tracing on and, by default, rolls each step back at its end.
+The cycle refuses a caller's transaction (its steps take no savepoint), so the tests that run
+one run outside tSQLt's (--[@tSQLt:NoTransaction]): tSQLt undoes the fakes and spies after each
+test, and AutosyncTraceTests.CleanUp drops the hooks, the support user and the rows written.
 */
 EXEC tSQLt.NewTestClass 'AutosyncTraceTests';
 GO
@@ -12,6 +15,27 @@ CREATE TABLE AutosyncTraceTests.Written
     Integration int     NOT NULL,
     SeenBefore  int     NOT NULL
 );
+GO
+
+-- Drops what SetUp and the tests created outside tSQLt's transaction.
+CREATE PROCEDURE AutosyncTraceTests.CleanUp
+AS
+BEGIN
+    DECLARE @Name sysname;
+    DECLARE @Drop nvarchar(max);
+    WHILE 1 = 1
+    BEGIN
+        SET @Name = (SELECT TOP (1) p.name FROM sys.procedures AS p WHERE p.schema_id = SCHEMA_ID(N'dbo') AND p.name LIKE N'AUTOSYNC[_]%[_]tsqlttrace[_]%' ORDER BY p.name);
+        IF @Name IS NULL
+            BREAK;
+        SET @Drop = N'DROP PROCEDURE dbo.' + QUOTENAME(@Name) + N';';
+        EXEC sys.sp_executesql @Drop;
+    END;
+
+    IF USER_ID(N'AutosyncTraceTests_support') IS NOT NULL
+        DROP USER [AutosyncTraceTests_support];
+    TRUNCATE TABLE AutosyncTraceTests.Written;
+END;
 GO
 
 CREATE PROCEDURE AutosyncTraceTests.SetUp
@@ -49,7 +73,7 @@ END;
 GO
 
 -- Runs dbo.MC_traceautosync for integration 1 as a member of MC_support only (a user without
--- login, rolled back with the test) and returns the error it raised (NULL: none).
+-- login, dropped by CleanUp) and returns the error it raised (NULL: none).
 CREATE PROCEDURE AutosyncTraceTests.TraceAsSupport
     @Rollback bit,
     @Error    nvarchar(4000) OUTPUT
@@ -70,6 +94,7 @@ BEGIN
 END;
 GO
 
+--[@tSQLt:NoTransaction]('AutosyncTraceTests.CleanUp')
 CREATE PROCEDURE AutosyncTraceTests.[test the trace runs every active integration and rolls everything back]
 AS
 BEGIN
@@ -80,16 +105,17 @@ BEGIN
     EXEC tSQLt.AssertEmptyTable @TableName = N'AutosyncTraceTests.Written';
     -- Simulated runs are journaled; the integrations keep their watermark.
     SELECT ErpIntegrationID, IsSimulation, Status, StepCount INTO #Runs FROM dbo.MC_AutosyncRun;
-    CREATE TABLE #ExpectedRuns (ErpIntegrationID int, IsSimulation bit, Status nvarchar(20), StepCount int);
+    CREATE TABLE #ExpectedRuns (ErpIntegrationID int, IsSimulation bit, Status nvarchar(20) COLLATE DATABASE_DEFAULT, StepCount int);
     INSERT #ExpectedRuns VALUES (1, 1, N'Succeeded', 3), (3, 1, N'Succeeded', 3);
     EXEC tSQLt.AssertEqualsTable @Expected = N'#ExpectedRuns', @Actual = N'#Runs';
     SELECT ErpIntegrationID, LastToken, LastStatus INTO #Integrations FROM dbo.MC_Integration;
-    CREATE TABLE #ExpectedIntegrations (ErpIntegrationID int, LastToken int, LastStatus nvarchar(10));
+    CREATE TABLE #ExpectedIntegrations (ErpIntegrationID int, LastToken int, LastStatus nvarchar(10) COLLATE DATABASE_DEFAULT);
     INSERT #ExpectedIntegrations VALUES (1, 100, NULL), (2, 5, NULL), (3, NULL, NULL);
     EXEC tSQLt.AssertEqualsTable @Expected = N'#ExpectedIntegrations', @Actual = N'#Integrations';
 END;
 GO
 
+--[@tSQLt:NoTransaction]('AutosyncTraceTests.CleanUp')
 CREATE PROCEDURE AutosyncTraceTests.[test in a simulation a hook does not see the changes of the hooks before it]
 AS
 BEGIN
@@ -102,13 +128,14 @@ BEGIN
 END;
 GO
 
+--[@tSQLt:NoTransaction]('AutosyncTraceTests.CleanUp')
 CREATE PROCEDURE AutosyncTraceTests.[test a real cycle keeps the changes and the second hook sees the first]
 AS
 BEGIN
     EXEC dbo.MC_traceautosync @ErpIntegrationID = 1, @Rollback = 0;
 
     SELECT Hook, Integration, SeenBefore INTO #Actual FROM AutosyncTraceTests.Written;
-    CREATE TABLE #Expected (Hook sysname, Integration int, SeenBefore int);
+    CREATE TABLE #Expected (Hook sysname COLLATE DATABASE_DEFAULT, Integration int, SeenBefore int);
     INSERT #Expected VALUES (N'AUTOSYNC_0100_tsqlttrace_first', 1, 0), (N'AUTOSYNC_0200_tsqlttrace_second', 1, 1);
     EXEC tSQLt.AssertEqualsTable @Expected = N'#Expected', @Actual = N'#Actual';
     DECLARE @LastToken int = (SELECT LastToken FROM dbo.MC_Integration WHERE ErpIntegrationID = 1);
@@ -116,6 +143,7 @@ BEGIN
 END;
 GO
 
+--[@tSQLt:NoTransaction]('AutosyncTraceTests.CleanUp')
 CREATE PROCEDURE AutosyncTraceTests.[test the trace prints a header with a rerunnable line and each call with its values]
 AS
 BEGIN
@@ -130,6 +158,7 @@ BEGIN
 END;
 GO
 
+--[@tSQLt:NoTransaction]('AutosyncTraceTests.CleanUp')
 CREATE PROCEDURE AutosyncTraceTests.[test the statements of a hook are printed expanded with their rows]
 AS
 BEGIN
@@ -153,6 +182,7 @@ BEGIN
 END;
 GO
 
+--[@tSQLt:NoTransaction]('AutosyncTraceTests.CleanUp')
 CREATE PROCEDURE AutosyncTraceTests.[test a support login traces the replication step without any right on MC_replicate]
 AS
 BEGIN
@@ -164,12 +194,13 @@ BEGIN
 
     EXEC tSQLt.AssertEquals @Expected = NULL, @Actual = @Error;
     SELECT StepType, ObjectName, Status, ErrorNumber INTO #Actual FROM dbo.MC_AutosyncStep;
-    CREATE TABLE #Expected (StepType nvarchar(20), ObjectName nvarchar(300), Status nvarchar(20), ErrorNumber int);
+    CREATE TABLE #Expected (StepType nvarchar(20) COLLATE DATABASE_DEFAULT, ObjectName nvarchar(300) COLLATE DATABASE_DEFAULT, Status nvarchar(20) COLLATE DATABASE_DEFAULT, ErrorNumber int);
     INSERT #Expected VALUES (N'Replication', N'dbo.MC_replicate', N'Succeeded', NULL);
     EXEC tSQLt.AssertEqualsTable @Expected = N'#Expected', @Actual = N'#Actual';
 END;
 GO
 
+--[@tSQLt:NoTransaction]('AutosyncTraceTests.CleanUp')
 CREATE PROCEDURE AutosyncTraceTests.[test a real cycle is refused to a login that may only trace]
 AS
 BEGIN

@@ -30,10 +30,10 @@ GO
 CREATE PROCEDURE ModulesTests.[test MC_modules is NULL when absent or not an integer 0 to 7]
 AS
 BEGIN
-    CREATE TABLE #Stored (Value nvarchar(max) NULL);
+    CREATE TABLE #Stored (Value nvarchar(max) COLLATE DATABASE_DEFAULT NULL);
     -- The curative's rule on read too: TRY_CONVERT alone would read '', ' 3' and '+3' as numbers.
     INSERT #Stored (Value) VALUES (N'abc'), (N'9'), (N'-1'), (N''), (NULL), (N'3.5'), (N' 3'), (N'3 '), (N'+3'), (N'３');
-    CREATE TABLE #Read (Value nvarchar(max) NULL, Flags int NULL);
+    CREATE TABLE #Read (Value nvarchar(max) COLLATE DATABASE_DEFAULT NULL, Flags int NULL);
     DECLARE @Probe nvarchar(max);
 
     -- Absent first.
@@ -121,9 +121,9 @@ CREATE PROCEDURE ModulesTests.[test setting MC_modules refuses text, signs, spac
 AS
 BEGIN
     INSERT dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'MC_modules', N'1');
-    CREATE TABLE #Values (Value nvarchar(max) NOT NULL);
+    CREATE TABLE #Values (Value nvarchar(max) COLLATE DATABASE_DEFAULT NOT NULL);
     INSERT #Values (Value) VALUES (N'trois'), (N'-1'), (N'+3'), (N' 3'), (N'3 '), (N''), (N'8'), (N'3.0'), (N'３');
-    CREATE TABLE #Refused (Value nvarchar(max) NOT NULL);
+    CREATE TABLE #Refused (Value nvarchar(max) COLLATE DATABASE_DEFAULT NOT NULL);
     DECLARE @Probe nvarchar(max);
 
     DECLARE refused CURSOR LOCAL FAST_FORWARD FOR SELECT Value FROM #Values;

@@ -7,7 +7,8 @@ unlike the CRM's, and names in the database-level extended property crmdb_test.g
 The tests insert their own F_COMPTET rows there; tSQLt rolls each test back, rows included
 (same instance). A second GesCom database for the two-integration test is the CRM test database
 itself, given an F_COMPTET of its own inside the test (rolled back too).
-SetUp fakes dbo.Account, dbo.Custom_SysParams, dbo.MC_Integration and dbo.MC_ReplicationLog,
+SetUp fakes dbo.Account, dbo.Custom_SysParams, dbo.MC_Integration, dbo.MC_ReplicationLog and
+dbo.MC_ReplicationWatermark,
 records integration 1 on the GesCom test database, and spies dbo.MC_print, so that the French
 messages can be read back; it fails every test when the GesCom test database is missing. A test
 writes its GesCom rows with InGesCom.
@@ -35,6 +36,7 @@ BEGIN
     EXEC tSQLt.FakeTable @TableName = N'dbo.Custom_SysParams';
     EXEC tSQLt.FakeTable @TableName = N'dbo.MC_Integration';
     EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationLog', @Identity = 1;
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationWatermark';
     EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
     INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase)
     VALUES (1, N'Intégration de test', N'', @GesCom);
@@ -355,7 +357,7 @@ BEGIN
 
     DECLARE @Expanded nvarchar(300) = QUOTENAME(ReplicationTests.GesComDatabase()) + N'.dbo.F_COMPTETG AS T';
     IF NOT EXISTS (SELECT 1 FROM dbo.MC_print_SpyProcedureLog AS L
-                   WHERE L.Message LIKE N'Requête exécutée (sp[_]executesql, @token = 0)%'
+                   WHERE L.Message LIKE N'Lecture de GesCom (sp[_]executesql, @token = 0, hors transaction)%'
                      AND CHARINDEX(@Expanded, L.Message) > 0
                      AND CHARINDEX(N'UPDATE A', L.Message) > 0)
         EXEC tSQLt.Fail N'The expanded statement was not printed.';
@@ -389,5 +391,89 @@ BEGIN
                    WHERE L.Message LIKE N'dbo.MC[_]replicate 1.0.0 : réplication des champs GesCom%@ErpIntegrationID%')
         EXEC tSQLt.Fail N'MC_replicate @Help = 1 did not print its usage.';
     EXEC tSQLt.AssertEmptyTable @TableName = N'dbo.MC_ReplicationLog';
+END;
+GO
+
+CREATE PROCEDURE ReplicationTests.[test a refused field keeps its watermark and catches up once fixed while the others do not rewrite older rows]
+AS
+BEGIN
+    EXEC ReplicationTests.InGesCom N'INSERT INTO dbo.F_COMPTET (CT_Num, CT_NumPayeur, CT_Intitule, cbReplication) VALUES (''CL0001'', ''PAY0001'', ''Un'', 3), (''CL0002'', ''PAY0002'', ''Deux'', 12);';
+    INSERT INTO dbo.Account (Acc_AccountId, acc_erp_account_id) VALUES (1, N'CL0001'), (2, N'CL0002');
+    INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numpayeur_repli', N'[CT_NumPayeur]');
+    -- Refused at the first cycle: the expression does not compile on F_COMPTET.
+    INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numprinc_repli', N'[CT_Inconnu]');
+
+    DECLARE @Token int;
+    EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = 0, @NewToken = @Token OUTPUT;
+
+    -- Between the cycles: the field is fixed, a new tiers arrives, and CL0001's payer changes in
+    -- GesCom without a new cbReplication (older than the payer field's watermark).
+    UPDATE dbo.Custom_SysParams SET Parm_Value = N'[CT_Intitule]' WHERE Parm_Name = N'REPLI_acc_numprinc_repli';
+    EXEC ReplicationTests.InGesCom N'INSERT INTO dbo.F_COMPTET (CT_Num, CT_NumPayeur, CT_Intitule, cbReplication) VALUES (''CL0003'', ''PAY0003'', ''Trois'', 20);
+        UPDATE dbo.F_COMPTET SET CT_NumPayeur = ''AUTRE'' WHERE CT_Num = ''CL0001'';';
+    INSERT INTO dbo.Account (Acc_AccountId, acc_erp_account_id) VALUES (3, N'CL0003');
+    EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = @Token;
+
+    EXEC tSQLt.AssertEquals @Expected = 12, @Actual = @Token;
+    SELECT Acc_AccountId, acc_numpayeur_repli, acc_numprinc_repli INTO #Actual FROM dbo.Account;
+    SELECT TOP (0) * INTO #Expected FROM #Actual;
+    -- numprinc catches up from its own watermark (0): CL0001 and CL0002 too; numpayeur read from 12 only.
+    INSERT INTO #Expected VALUES (1, N'PAY0001', N'Un'), (2, N'PAY0002', N'Deux'), (3, N'PAY0003', N'Trois');
+    EXEC tSQLt.AssertEqualsTable @Expected = N'#Expected', @Actual = N'#Actual';
+    SELECT ParameterName, Token INTO #Watermarks FROM dbo.MC_ReplicationWatermark;
+    SELECT TOP (0) * INTO #ExpectedWatermarks FROM #Watermarks;
+    INSERT INTO #ExpectedWatermarks VALUES (N'REPLI_acc_numpayeur_repli', 20), (N'REPLI_acc_numprinc_repli', 20);
+    EXEC tSQLt.AssertEqualsTable @Expected = N'#ExpectedWatermarks', @Actual = N'#Watermarks';
+END;
+GO
+
+CREATE PROCEDURE ReplicationTests.[test a refused field is placed at the cycle token and stays there]
+AS
+BEGIN
+    EXEC ReplicationTests.InGesCom N'INSERT INTO dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', ''PAY0001'', 30);';
+    INSERT INTO dbo.Account (Acc_AccountId, acc_erp_account_id) VALUES (1, N'CL0001');
+    INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numpayeur_repli', N'[CT_NumPayeur]'), (N'REPLI_acc_numprinc_repli', N'[CT_Inconnu]');
+
+    EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = 7;
+    EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = 30;
+
+    SELECT ParameterName, Token INTO #Actual FROM dbo.MC_ReplicationWatermark;
+    SELECT TOP (0) * INTO #Expected FROM #Actual;
+    INSERT INTO #Expected VALUES (N'REPLI_acc_numpayeur_repli', 30), (N'REPLI_acc_numprinc_repli', 7);
+    EXEC tSQLt.AssertEqualsTable @Expected = N'#Expected', @Actual = N'#Actual';
+END;
+GO
+
+CREATE PROCEDURE ReplicationTests.[test a caller who cannot see Account is told so and nothing advances]
+AS
+BEGIN
+    EXEC ReplicationTests.InGesCom N'INSERT INTO dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', ''PAY0001'', 10);';
+    INSERT INTO dbo.Account (Acc_AccountId, acc_erp_account_id) VALUES (1, N'CL0001');
+    INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numpayeur_repli', N'[CT_NumPayeur]');
+    -- An integrator without any right on the vendor table (rolled back with the test).
+    CREATE USER [ReplicationTests_integrator] WITHOUT LOGIN;
+    ALTER ROLE [MC_integrator] ADD MEMBER [ReplicationTests_integrator];
+    DECLARE @Error nvarchar(4000);
+    DECLARE @Token int;
+
+    EXECUTE AS USER = N'ReplicationTests_integrator';
+    BEGIN TRY
+        EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = 5, @NewToken = @Token OUTPUT;
+    END TRY
+    BEGIN CATCH
+        SET @Error = ERROR_MESSAGE();
+    END CATCH;
+    REVERT;
+
+    EXEC tSQLt.AssertLike @ExpectedPattern = N'%ne peut pas lire dbo.Account%ReplicationTests[_]integrator%aucun jeton n''avance%', @Actual = @Error;
+    EXEC tSQLt.AssertEquals @Expected = 5, @Actual = @Token;
+    EXEC tSQLt.AssertEmptyTable @TableName = N'dbo.MC_ReplicationWatermark';
+    DECLARE @Written int = (SELECT COUNT(*) FROM dbo.Account WHERE acc_numpayeur_repli IS NOT NULL);
+    EXEC tSQLt.AssertEquals @Expected = 0, @Actual = @Written;
+    DECLARE @Status nvarchar(10) = (SELECT Status FROM dbo.MC_ReplicationLog);
+    EXEC tSQLt.AssertEqualsString @Expected = N'fail', @Actual = @Status;
+    -- Still committable: the error was raised without dooming the caller's transaction.
+    DECLARE @State int = XACT_STATE();
+    EXEC tSQLt.AssertEquals @Expected = 1, @Actual = @State;
 END;
 GO

@@ -270,11 +270,11 @@ GO
 CREATE PROCEDURE SysParamsTests.[test refuses hostile names and writes nothing]
 AS
 BEGIN
-    CREATE TABLE #Names (Name nvarchar(max) NULL);
+    CREATE TABLE #Names (Name nvarchar(max) COLLATE DATABASE_DEFAULT NULL);
     INSERT #Names (Name)
     VALUES (NULL), (N''), (N' '), (N'x];DROP TABLE Account--'), (N'clean Url'), (N'cleanUrl '),
            (N'a''b'), (N'paramètre'), (N'ｃleanUrl'), (REPLICATE(N'x', 101)), (N'a' + NCHAR(9) + N'b');
-    CREATE TABLE #Refused (Name nvarchar(max) NULL, Error nvarchar(max) NULL);
+    CREATE TABLE #Refused (Name nvarchar(max) COLLATE DATABASE_DEFAULT NULL, Error nvarchar(max) COLLATE DATABASE_DEFAULT NULL);
     DECLARE @Candidate nvarchar(max);
     DECLARE @Error nvarchar(max);
     DECLARE names CURSOR LOCAL FAST_FORWARD FOR SELECT Name FROM #Names;
@@ -464,5 +464,67 @@ BEGIN
     SELECT TOP (0) * INTO #Expected FROM #Actual;
     INSERT #Expected VALUES (N'cleanUrl', N'Y'), (N'CLEANURL', N'Y'), (N'gone', NULL), (N'absent', NULL), (NULL, NULL);
     EXEC tSQLt.AssertEqualsTable @Expected = N'#Expected', @Actual = N'#Actual';
+END;
+GO
+
+CREATE PROCEDURE SysParamsTests.[test a new parameter is refused naming the key column when it has neither IDENTITY nor a default]
+AS
+BEGIN
+    -- FakeTable leaves every column nullable and without IDENTITY: make the key what an
+    -- undocumented Sage version may have, a NOT NULL int that Sage allocates itself.
+    ALTER TABLE dbo.Custom_SysParams ALTER COLUMN Parm_ParmId int NOT NULL;
+    INSERT dbo.Custom_SysParams (Parm_ParmId, Parm_Name, Parm_Value) VALUES (7, N'other', N'x');
+    DECLARE @Error nvarchar(max);
+
+    EXEC SysParamsTests.SetCatchingError @name = N'cleanUrl', @value = N'Y', @Error = @Error OUTPUT;
+
+    EXEC tSQLt.AssertLike @ExpectedPattern = N'%cleanUrl n''existe pas%la colonne Parm_ParmId est obligatoire et n''a ni IDENTITY ni valeur par défaut%Créez le paramètre depuis Sage CRM%', @Actual = @Error;
+    DECLARE @Rows int = (SELECT COUNT(*) FROM dbo.Custom_SysParams);
+    EXEC tSQLt.AssertEquals @Expected = 1, @Actual = @Rows;
+
+    -- An existing row is still updated: only the allocation of a new key is Sage's.
+    EXEC dbo.MC_setsysparams @name = N'other', @value = N'y';
+    DECLARE @Value nvarchar(max) = dbo.MC_getsysparam(N'other');
+    EXEC tSQLt.AssertEqualsString @Expected = N'y', @Actual = @Value;
+END;
+GO
+
+CREATE PROCEDURE SysParamsTests.[test a new parameter is inserted when the NOT NULL key has a default]
+AS
+BEGIN
+    ALTER TABLE dbo.Custom_SysParams ALTER COLUMN Parm_ParmId int NOT NULL;
+    ALTER TABLE dbo.Custom_SysParams ADD CONSTRAINT DF_SysParamsTests_ParmId DEFAULT (42) FOR Parm_ParmId;
+
+    EXEC dbo.MC_setsysparams @name = N'cleanUrl', @value = N'Y';
+
+    SELECT Parm_ParmId, Parm_Name, Parm_Value INTO #Actual FROM dbo.Custom_SysParams;
+    SELECT TOP (0) * INTO #Expected FROM #Actual;
+    INSERT #Expected VALUES (42, N'cleanUrl', N'Y');
+    EXEC tSQLt.AssertEqualsTable @Expected = N'#Expected', @Actual = N'#Actual';
+END;
+GO
+
+CREATE PROCEDURE SysParamsTests.[test an ntext Parm_Value is read updated and inserted]
+AS
+BEGIN
+    -- Some Sage versions declare Parm_Value ntext, on which MAX() fails (Msg 8117).
+    ALTER TABLE dbo.Custom_SysParams DROP COLUMN Parm_Value;
+    ALTER TABLE dbo.Custom_SysParams ADD Parm_Value ntext NULL;
+    INSERT dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'cleanUrl', N'N');
+
+    DECLARE @Long nvarchar(max) = N'long ' + REPLICATE(CONVERT(nvarchar(max), N'x'), 5000);
+
+    EXEC dbo.MC_setsysparams @name = N'cleanUrl', @value = N'Y';
+    EXEC dbo.MC_setsysparams @name = N'MC_other', @value = @Long;
+
+    SELECT Parm_Name, CONVERT(nvarchar(max), Parm_Value) AS Parm_Value INTO #Actual FROM dbo.Custom_SysParams;
+    SELECT TOP (0) * INTO #Expected FROM #Actual;
+    INSERT #Expected VALUES (N'cleanUrl', N'Y'), (N'MC_other', @Long);
+    EXEC tSQLt.AssertEqualsTable @Expected = N'#Expected', @Actual = N'#Actual';
+    DECLARE @Printed int = (SELECT COUNT(*) FROM dbo.MC_print_SpyProcedureLog
+                            WHERE Message = N'Paramètre cleanUrl modifié : ancienne valeur « N », nouvelle valeur « Y ».');
+    EXEC tSQLt.AssertEquals @Expected = 1, @Actual = @Printed;
+    DECLARE @Read nvarchar(max) = dbo.MC_getsysparam(N'cleanUrl');
+    EXEC tSQLt.AssertEqualsString @Expected = N'Y', @Actual = @Read;
 END;
 GO

@@ -3,7 +3,7 @@ using System;
 namespace CrmDb.Clr.Autosync
 {
     /// <summary>
-    /// A hook's name, <c>AUTOSYNC_&lt;order&gt;_&lt;label&gt;</c> (docs/design.md decision 2): order is ASCII
+    /// A hook's name, <c>AUTOSYNC_&lt;order&gt;_&lt;label&gt;</c> (docs/autosync.md, "The integrator's contract"): order is ASCII
     /// digits (the seed writes 0301), label is letters, digits and '_'. Hooks run by numeric
     /// order, then label.
     /// </summary>

@@ -81,9 +81,11 @@ namespace CrmDb.Clr.Replication
         }
 
         /// <summary>
-        /// dbo.MC_replistatement(@server, @database, @fields): the one replication statement for
-        /// the fields of the XML list (&lt;fields&gt;&lt;field parameter column type&gt;expression&lt;/field&gt;&lt;/fields&gt;),
-        /// run with sp_executesql N'@token int, @RowsChanged int OUTPUT, @NewToken int OUTPUT'.
+        /// dbo.MC_replistatement(@server, @database, @fields, @part): one of the replication
+        /// statements for the fields of the XML list (&lt;fields&gt;&lt;field parameter column type&gt;expression&lt;/field&gt;&lt;/fields&gt;):
+        /// 'columns' (ALTER TABLE of the local table, no parameter), 'read' (run with
+        /// sp_executesql N'@token int, @NewToken int OUTPUT', before any transaction) or 'write'
+        /// (N'@RowsChanged int OUTPUT'). Any other @part is an error.
         /// </summary>
         [return: SqlFacet(MaxSize = -1)]
         [SqlFunction(Name = "MC_replistatement", IsDeterministic = false, IsPrecise = true,
@@ -91,11 +93,21 @@ namespace CrmDb.Clr.Replication
         public static SqlString ReplicationStatement(
             [SqlFacet(MaxSize = 128)] SqlString server,
             [SqlFacet(MaxSize = 128)] SqlString database,
-            [SqlFacet(MaxSize = -1)] SqlString fields)
+            [SqlFacet(MaxSize = -1)] SqlString fields,
+            [SqlFacet(MaxSize = 10)] SqlString part)
         {
-            return new SqlString(ReplicationStatementBuilder.Build(
-                Location(server, database),
-                ReplicationFieldList.Parse(fields.IsNull ? null : fields.Value)));
+            var list = ReplicationFieldList.Parse(fields.IsNull ? null : fields.Value);
+            switch (part.IsNull ? string.Empty : part.Value)
+            {
+                case "columns":
+                    return new SqlString(ReplicationStatementBuilder.BuildColumns(list));
+                case "read":
+                    return new SqlString(ReplicationStatementBuilder.BuildRead(Location(server, database), list));
+                case "write":
+                    return new SqlString(ReplicationStatementBuilder.BuildWrite(list));
+                default:
+                    throw new System.ArgumentException("@part is 'columns', 'read' or 'write'.", nameof(part));
+            }
         }
 
         private static GesComLocation Location(SqlString server, SqlString database) =>

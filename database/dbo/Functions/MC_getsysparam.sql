@@ -25,7 +25,8 @@ BEGIN
     DECLARE @Value nvarchar(max);
     DECLARE @Rows int;
 
-    SELECT @Rows = COUNT(*), @Value = MAX(Parm_Value)
+    -- MAX() refuses ntext (Msg 8117); Parm_Value is ntext in some Sage versions.
+    SELECT @Rows = COUNT(*), @Value = MAX(CONVERT(nvarchar(max), Parm_Value))
     FROM dbo.Custom_SysParams
     WHERE Parm_Name = @name
       AND Parm_Deleted IS NULL;

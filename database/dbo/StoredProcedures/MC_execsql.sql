@@ -6,9 +6,12 @@ For one statement: expands the #F_<TABLE># and #P_<TABLE># tokens for the integr
 database (dbo.MC_expandtokens), runs it through sp_executesql with its parameters, journals it
 in dbo.MC_AutosyncStep (under the hook's step when a cycle runs), prints the expanded text, its
 values, its row count and duration when tracing, and only prints under @Execute = 'N'.
-Its work is atomic: its own transaction, or a savepoint inside the caller's. On error it prints
-the statement and the error, rolls back what it did and raises the error again, so that the
-hook, and the cycle's runner, know.
+Outside a transaction it runs in one of its own; inside the caller's (a hook's step transaction)
+it runs in that one and takes no savepoint, since the statement may write through a linked
+server (docs/autosync.md, "Transactions"). On error it prints the statement and the error,
+rolls back its own transaction (the runner rolls back the hook's step) and raises the error
+again, so that the hook, and the cycle's runner, know: THROW, or RAISERROR while the caller's
+transaction is still committable, so that it is never doomed here.
 
 Parameters
     @Statement        nvarchar(max)   the statement (one batch, no GO). Required.
@@ -163,8 +166,14 @@ BEGIN
             (SELECT STRING_AGG(CONVERT(nvarchar(max), e.Message), @NewLine) WITHIN GROUP (ORDER BY e.ID) FROM @Errors AS e);
         SET @Message = CONCAT(N'MC_execsql', ISNULL(N' [' + @Label + N']', N''), N' : paramètres invalides, rien n''a été exécuté.', @NewLine, @ErrorList);
         EXEC dbo.MC_print @Message = @Message;
-        -- THROW, not RAISERROR: the calling hook must stop here, whatever its XACT_ABORT.
         DECLARE @FirstError nvarchar(2048) = CONCAT(N'MC_execsql : paramètres invalides (détail ci-dessus) : ', (SELECT TOP (1) e.Message FROM @Errors AS e ORDER BY e.ID));
+        -- Nothing ran: a caller's transaction stays committable (RAISERROR; THROW would doom it
+        -- under XACT_ABORT). Inside a cycle the runner's TRY catches it and the hook stops.
+        IF @@TRANCOUNT > 0
+        BEGIN
+            RAISERROR(N'%s', 16, 1, @FirstError);
+            RETURN 1;
+        END;
         THROW 50000, @FirstError, 1;
     END;
 
@@ -185,7 +194,7 @@ BEGIN
     DECLARE @StepStart datetime2(3) = SYSDATETIME();
     DECLARE @StepID int;
 
-    -- Journaled before the savepoint, so that its rollback keeps the row.
+    -- Journaled before its own transaction, so that its rollback keeps the row.
     INSERT dbo.MC_AutosyncStep (RunID, ParentStepID, StepType, ObjectName, ErpIntegrationID, Command, Parameters, Status, StartTime, EndTime)
     VALUES (@RunID, @ParentStepID, N'Statement', @Label, @ErpIntegrationID, @Expanded, @Shown,
             CASE WHEN @Execute = N'N' THEN N'NotExecuted' ELSE N'Running' END, @StepStart,
@@ -204,12 +213,15 @@ BEGIN
     IF @Execute = N'N'
         RETURN 0;
 
+    -- Its own transaction when there is none; inside the caller's (a hook's step transaction)
+    -- it runs in it, and takes NO savepoint: the statement may write through a linked server,
+    -- and a transaction holding a savepoint cannot be promoted to a distributed one (Msg 3933),
+    -- nor can a distributed one take a savepoint (Msg 627): "SAVE TRANSACTION (Transact-SQL)",
+    -- learn.microsoft.com/sql/t-sql/language-elements/save-transaction-transact-sql.
     DECLARE @OwnTransaction bit = CASE WHEN @@TRANCOUNT = 0 THEN 1 ELSE 0 END;
     BEGIN TRY
         IF @OwnTransaction = 1
             BEGIN TRANSACTION;
-        ELSE
-            SAVE TRANSACTION MC_execsql;
 
         -- The wrapper (built by CrmDb.Clr, ExecSqlBinding) converts each value to its declared
         -- type and calls sp_executesql with @Statement, @Parameters and each parameter by name.
@@ -230,10 +242,10 @@ BEGIN
         DECLARE @ErrorLine int = ERROR_LINE();
         DECLARE @ErrorMessage nvarchar(4000) = ERROR_MESSAGE();
 
+        -- Roll back first, then record. In the caller's transaction nothing can be undone alone:
+        -- the caller (the cycle's runner) rolls back the whole step.
         IF @OwnTransaction = 1 AND XACT_STATE() <> 0
             ROLLBACK TRANSACTION;
-        ELSE IF @OwnTransaction = 0 AND XACT_STATE() = 1
-            ROLLBACK TRANSACTION MC_execsql;
 
         -- In a doomed transaction nothing can be written: the runner marks the row when it rolls back.
         IF XACT_STATE() <> -1
@@ -247,6 +259,16 @@ BEGIN
             CASE WHEN @Trace = 1 THEN N'' ELSE CONCAT(@NewLine, N'    Requête :', @NewLine, @Expanded,
                 CASE WHEN @Shown IS NOT NULL THEN CONCAT(@NewLine, N'    Paramètres : ', @Shown) ELSE N'' END) END);
         EXEC dbo.MC_print @Message = @Message;
+
+        -- Never doom a caller's transaction that is still committable: RAISERROR there (the
+        -- original number is in the text), THROW (the original error) everywhere else.
+        IF XACT_STATE() = 1
+        BEGIN
+            DECLARE @Raised nvarchar(2047) = LEFT(CONCAT(N'MC_execsql', ISNULL(N' [' + @Label + N']', N''), N' : erreur ', @ErrorNumber, N' : ', @ErrorMessage), 2047);
+            RAISERROR(N'%s', 16, 1, @Raised);
+            RETURN 1;
+        END;
+
         THROW;
     END CATCH;
 

@@ -1,31 +1,40 @@
 /*
-MC_replicate: replicates the GesCom fields declared in Custom_SysParams (REPLI_acc_<x>_repli, docs/design.md
-decision 4) onto the CRM tiers (dbo.Account) for one integration, one way: GesCom to CRM.
+MC_replicate: replicates the GesCom fields declared in Custom_SysParams (REPLI_acc_<x>_repli,
+docs/replication.md) onto the CRM tiers (dbo.Account) for one integration, one way: GesCom to CRM.
 
 A built-in step of every MC_runautosync cycle, run BEFORE the integrators' AUTOSYNC_ hooks, so
 that hooks see the replicated values (docs/replication.md). It:
  1. reads the live REPLI_acc_%_repli parameters (Parm_Deleted IS NULL);
- 2. checks each one: its column acc_<x>_repli exists on dbo.Account with a type it can compare;
-    its value is one expression that compiles against the integration's F_COMPTET
-    (sys.dm_exec_describe_first_result_set, which reports a compile error as a row instead of
-    raising it). A bad entry is reported in French, naming the parameter and the reason, and
-    skipped; the others go on;
- 3. runs ONE statement, built by the CLR (dbo.MC_replistatement, shared C# tested in xunit),
-    through sp_executesql with the watermark as a parameter: the F_COMPTET rows with
-    cbReplication >= @tokenAccount are read into a local temporary table, then ONE UPDATE writes
-    every valid field of the dbo.Account rows joined on acc_erp_account_id = CT_Num whose values
-    differ (NULL-safe); in one transaction, or under a savepoint of the caller's;
- 4. returns the rows written and the new watermark (the highest cbReplication read), and records
+ 2. checks that dbo.Account is visible to the caller (else nothing is written and nothing
+    advances), then each field: its column acc_<x>_repli exists on dbo.Account with a type it can
+    compare, the caller may SELECT and UPDATE it, and its value is one expression that compiles
+    against the integration's F_COMPTET (sys.dm_exec_describe_first_result_set, which reports a
+    compile error as a row instead of raising it). A bad field is reported in French, naming the
+    parameter and the reason, and skipped, keeping its watermark; the others go on;
+ 3. reads, BEFORE it opens any transaction, the F_COMPTET rows with cbReplication >= the lowest
+    of the fields' watermarks (dbo.MC_ReplicationWatermark) into a local temporary table: no
+    remote read runs inside a local transaction, and none under a savepoint;
+ 4. writes locally, in one transaction of its own (or in the caller's, without a savepoint: no
+    procedure of CrmDb takes one on a path that may go through a linked server): ONE UPDATE of
+    the dbo.Account rows joined on acc_erp_account_id = CT_Num, each field from its own
+    watermark, only where a value differs (NULL-safe); the watermarks of the fields written; the
+    history row. The statements are built by the CLR (dbo.MC_replistatement, shared C# tested in xunit);
+ 5. returns the rows written and the new watermark (the highest cbReplication read), and records
     the run in dbo.MC_ReplicationLog. MC_runautosync stores @NewToken as MC_Integration.LastToken.
+Errors: RAISERROR (never THROW) while a caller's transaction is still committable, so that it is
+never doomed here; otherwise the original error is raised again (THROW) after the rollback.
 
-The statement runs with the caller's rights (dynamic SQL): UPDATE on the acc_*_repli columns of
-dbo.Account, SELECT on the GesCom tables, EXECUTE on the functions the values call.
+The statements run with the caller's rights (dynamic SQL): SELECT on dbo.Account
+(acc_erp_account_id and the acc_*_repli columns), UPDATE on the acc_*_repli columns, SELECT on the
+GesCom tables, EXECUTE on the functions the values call (docs/replication.md, "Rights").
 
 Parameters
     @ErpIntegrationID int = NULL   the integration (dbo.MC_Integration) whose GesCom database is read. Required.
     @tokenAccount     int = NULL   watermark: only F_COMPTET rows with cbReplication >= @tokenAccount are
                                    read; NULL reads every row (first cycle, or a full replay)
     @Trace            bit = 0      1: also prints each field's check, the expanded statement and its results
+    @Rollback         bit = 0      1: everything written is rolled back at the end (a simulation);
+                                   refused inside a caller's transaction
     @RowsChanged      int OUTPUT   dbo.Account rows written (0 when nothing differed)
     @NewToken         int OUTPUT   the highest cbReplication read; @tokenAccount when no row was read
     @Help             bit = 0      1: prints this usage and does nothing else
@@ -43,6 +52,7 @@ CREATE PROCEDURE dbo.MC_replicate
     @ErpIntegrationID int = NULL,
     @tokenAccount     int = NULL,
     @Trace            bit = 0,
+    @Rollback         bit = 0,
     @RowsChanged      int = NULL OUTPUT,
     @NewToken         int = NULL OUTPUT,
     @Help             bit = 0
@@ -102,13 +112,20 @@ BEGIN
         INSERT INTO @Problems (Problem)
         VALUES (N'Le paramètre @Trace vaut NULL : valeurs permises 0 (sans trace) ou 1 (trace).');
 
+    IF @Rollback IS NULL OR (@Rollback = 1 AND @@TRANCOUNT > 0)
+        INSERT INTO @Problems (Problem)
+        VALUES (CASE WHEN @Rollback IS NULL THEN N'Le paramètre @Rollback vaut NULL : valeurs permises 0 (réplication réelle) ou 1 (simulation annulée à la fin).'
+                     ELSE N'Le paramètre @Rollback vaut 1 dans une transaction ouverte : la simulation annule sa propre transaction, sans point de sauvegarde ; appelez-la hors transaction.' END);
+
     IF EXISTS (SELECT 1 FROM @Problems)
     BEGIN
         DECLARE @ParameterErrors nvarchar(2048) =
             (SELECT STRING_AGG(P.Problem, NCHAR(10)) WITHIN GROUP (ORDER BY P.ProblemNo) FROM @Problems AS P);
         SET @Message = CONCAT(N'dbo.MC_replicate n''a rien fait :', NCHAR(10), @ParameterErrors);
         EXEC dbo.MC_print @Message = @Message;
-        THROW 50000, @ParameterErrors, 1;
+        -- RAISERROR, not THROW: nothing was written, the caller's transaction stays committable.
+        RAISERROR(N'%s', 16, 1, @ParameterErrors);
+        RETURN 1;
     END;
 
     DECLARE @Qualifier nvarchar(300) = dbo.MC_gescomqualifier(@GesComServer, @GesComDatabase);
@@ -122,6 +139,24 @@ BEGIN
         SET @Message = CONCAT(N'Réplication des champs GesCom : intégration ', @ErpIntegrationID, N' (', @IntegrationName,
             N'), base GesCom ', @Qualifier, N', jeton ', ISNULL(CONVERT(nvarchar(11), @tokenAccount), N'NULL (tous les tiers)'), N'.');
         EXEC dbo.MC_print @Message = @Message;
+    END;
+
+    ---------------------------------------------------------------------------------------------
+    -- dbo.Account must be visible to the caller: the statements run with the caller's rights,
+    -- and without them every field would look like a missing column. Nothing advances then.
+    ---------------------------------------------------------------------------------------------
+    IF OBJECT_ID(N'dbo.Account') IS NULL
+       OR ISNULL(HAS_PERMS_BY_NAME(N'dbo.Account', N'OBJECT', N'SELECT', N'acc_erp_account_id', N'COLUMN'), 0) = 0
+    BEGIN
+        SET @Failure = CONCAT(N'La réplication de l''intégration ', @ErpIntegrationID, N' ne peut pas lire dbo.Account : ',
+            USER_NAME(), N' n''y voit pas la table ou n''a pas SELECT sur acc_erp_account_id. ',
+            N'Accordez SELECT sur dbo.Account (acc_erp_account_id et les colonnes acc_*_repli) et UPDATE sur les colonnes acc_*_repli (docs/replication.md, « Droits ») ; ',
+            N'aucun champ n''a été écrit et aucun jeton n''avance.');
+        EXEC dbo.MC_print @Message = @Failure;
+        INSERT INTO dbo.MC_ReplicationLog (ErpIntegrationID, TokenFrom, NewToken, FieldsApplied, FieldsSkipped, RowsChanged, Status, Message)
+        VALUES (@ErpIntegrationID, @tokenAccount, @tokenAccount, 0, 0, 0, N'fail', LEFT(@Failure, 2048));
+        RAISERROR(N'%s', 16, 1, @Failure);
+        RETURN 1;
     END;
 
     ---------------------------------------------------------------------------------------------
@@ -140,7 +175,8 @@ BEGIN
         EXEC dbo.MC_print @Message = @Failure;
         INSERT INTO dbo.MC_ReplicationLog (ErpIntegrationID, TokenFrom, NewToken, FieldsApplied, FieldsSkipped, RowsChanged, Status, Message)
         VALUES (@ErpIntegrationID, @tokenAccount, @tokenAccount, 0, 0, 0, N'fail', @Failure);
-        THROW 50000, @Failure, 1;
+        RAISERROR(N'%s', 16, 1, @Failure);
+        RETURN 1;
     END;
 
     ---------------------------------------------------------------------------------------------
@@ -208,6 +244,11 @@ BEGIN
             ELSE IF @ColumnType IS NULL
                 SET @Problem = CONCAT(N'la colonne ', QUOTENAME(@Column), N' est de type ', @DeclaredType,
                     N', que la réplication ne sait pas comparer : utilisez un type texte, numérique, date ou uniqueidentifier.');
+            -- The UPDATE reads the column (its current value is compared) and writes it (Msg 229/230 otherwise).
+            ELSE IF ISNULL(HAS_PERMS_BY_NAME(N'dbo.Account', N'OBJECT', N'SELECT', @Column, N'COLUMN'), 0) = 0
+                 OR ISNULL(HAS_PERMS_BY_NAME(N'dbo.Account', N'OBJECT', N'UPDATE', @Column, N'COLUMN'), 0) = 0
+                SET @Problem = CONCAT(N'la colonne ', QUOTENAME(@Column), N' de dbo.Account n''est pas lisible et modifiable par ', USER_NAME(),
+                    N' : accordez SELECT et UPDATE sur cette colonne (docs/replication.md, « Droits ») ; ce champ garde son jeton et rattrapera son retard.');
             ELSE
             BEGIN
                 SELECT TOP (1) @FirstParameter = F.ParameterName
@@ -255,7 +296,23 @@ BEGIN
     DECLARE @FieldsApplied int = (SELECT COUNT(*) FROM @Field AS F WHERE F.Problem IS NULL);
     DECLARE @FieldsSkipped int = (SELECT COUNT(*) FROM @Field AS F WHERE F.Problem IS NOT NULL);
 
-    -- The valid fields as the XML list the CLR reads (FOR XML escapes every value).
+    ---------------------------------------------------------------------------------------------
+    -- Watermarks, one per field (dbo.MC_ReplicationWatermark): a field reads from its own token,
+    -- or from @tokenAccount when that is lower (a replay) or when the field is new.
+    ---------------------------------------------------------------------------------------------
+    DECLARE @Watermark TABLE (FieldNo int NOT NULL PRIMARY KEY, ParameterName nvarchar(200) COLLATE DATABASE_DEFAULT NOT NULL, Stored int NULL, Token int NOT NULL);
+    INSERT INTO @Watermark (FieldNo, ParameterName, Stored, Token)
+    SELECT ROW_NUMBER() OVER (ORDER BY F.FieldNo), F.ParameterName, W.Token,
+           CASE WHEN W.Token IS NULL OR @TokenFrom < W.Token THEN @TokenFrom ELSE W.Token END
+    FROM @Field AS F
+    LEFT JOIN dbo.MC_ReplicationWatermark AS W
+        ON W.ErpIntegrationID = @ErpIntegrationID AND W.ParameterName = F.ParameterName
+    WHERE F.Problem IS NULL;
+    -- Rows are read from the lowest of the fields' tokens; the write applies each field's own.
+    DECLARE @ReadFrom int = ISNULL((SELECT MIN(W.Token) FROM @Watermark AS W), @TokenFrom);
+
+    -- The valid fields as the XML list the CLR reads (FOR XML escapes every value), in the
+    -- order of their numbers in the watermark table.
     DECLARE @FieldList nvarchar(max) = CONVERT(nvarchar(max),
         (SELECT F.ParameterName AS [@parameter], F.ColumnName AS [@column], F.ColumnType AS [@type], F.Expression AS [text()]
          FROM @Field AS F
@@ -263,65 +320,121 @@ BEGIN
          ORDER BY F.FieldNo
          FOR XML PATH(N'field'), ROOT(N'fields'), TYPE));
 
-    DECLARE @Statement nvarchar(max) = dbo.MC_replistatement(@GesComServer, @GesComDatabase, @FieldList);
+    DECLARE @Columns nvarchar(max) = dbo.MC_replistatement(@GesComServer, @GesComDatabase, @FieldList, N'columns');
+    DECLARE @Read nvarchar(max) = dbo.MC_replistatement(@GesComServer, @GesComDatabase, @FieldList, N'read');
+    DECLARE @Write nvarchar(max) = dbo.MC_replistatement(@GesComServer, @GesComDatabase, @FieldList, N'write');
 
     IF @Trace = 1
     BEGIN
-        SET @Message = CONCAT(N'Requête exécutée (sp_executesql, @token = ', @TokenFrom, N') :', NCHAR(10), @Statement);
+        SET @Message = CONCAT(N'Lecture de GesCom (sp_executesql, @token = ', @ReadFrom, N', hors transaction) :', NCHAR(10), @Columns, NCHAR(10), @Read,
+            NCHAR(10), N'Écriture dans dbo.Account (jeton propre à chaque champ) :', NCHAR(10), @Write);
         EXEC dbo.MC_print @Message = @Message;
     END;
 
     ---------------------------------------------------------------------------------------------
-    -- One statement, in one transaction (or under a savepoint of the caller's transaction).
+    -- 1. GesCom is read into local tables BEFORE any transaction of ours opens: no remote read
+    --    runs inside a local transaction, and none under a savepoint (a transaction holding one
+    --    cannot become distributed, Msg 3933: "SAVE TRANSACTION (Transact-SQL)").
+    -- 2. The write is local: one UPDATE and the bookkeeping, in one transaction of our own, or
+    --    in the caller's (no savepoint: the UPDATE is one statement, atomic by itself).
     ---------------------------------------------------------------------------------------------
+    -- The statements' tables (ReplicationStatementBuilder.SourceTableDefinition and WatermarkTableDefinition).
+    CREATE TABLE #MC_replicate_source (CT_Num nvarchar(100) COLLATE DATABASE_DEFAULT NULL, cbReplication int NULL);
+    CREATE TABLE #MC_replicate_watermark (FieldNo int NOT NULL PRIMARY KEY, Token int NOT NULL);
+    INSERT INTO #MC_replicate_watermark (FieldNo, Token) SELECT W.FieldNo, W.Token FROM @Watermark AS W;
+
     DECLARE @TranCount int = @@TRANCOUNT;
     DECLARE @Changed int = 0;
     DECLARE @HighestRead int = NULL;
 
     BEGIN TRY
+        IF @Columns <> N''
+            EXEC sys.sp_executesql @Columns;
+
+        -- The read's parameters by position: @token, @NewToken OUTPUT.
+        EXEC sys.sp_executesql
+            @Read,
+            N'@token int, @NewToken int OUTPUT',
+            @ReadFrom,
+            @HighestRead OUTPUT;
+
         IF @TranCount = 0
             BEGIN TRANSACTION;
-        ELSE
-            SAVE TRANSACTION MC_replicate;
 
-        -- The statement's parameters by position: @token, @RowsChanged OUTPUT, @NewToken OUTPUT.
+        -- The write's parameter: @RowsChanged OUTPUT.
         EXEC sys.sp_executesql
-            @Statement,
-            N'@token int, @RowsChanged int OUTPUT, @NewToken int OUTPUT',
-            @TokenFrom,
-            @Changed OUTPUT,
-            @HighestRead OUTPUT;
+            @Write,
+            N'@RowsChanged int OUTPUT',
+            @Changed OUTPUT;
 
         SET @RowsChanged = ISNULL(@Changed, 0);
         SET @NewToken = ISNULL(@HighestRead, @tokenAccount);
 
+        -- The fields written move to the highest cbReplication read; the others keep their
+        -- place (a field seen for the first time, even refused, is placed at the cycle's token).
+        MERGE dbo.MC_ReplicationWatermark AS T
+        USING
+        (
+            SELECT F.ParameterName,
+                   -- Never backwards: a replay (a lower @tokenAccount) re-reads, and the token stays at least where it was.
+                   CASE WHEN F.Problem IS NOT NULL THEN @TokenFrom
+                        WHEN @HighestRead IS NULL OR @HighestRead < ISNULL(W.Stored, W.Token) THEN ISNULL(W.Stored, W.Token)
+                        ELSE @HighestRead END AS Token,
+                   CASE WHEN F.Problem IS NULL THEN 1 ELSE 0 END AS Written
+            FROM @Field AS F
+            LEFT JOIN @Watermark AS W ON W.ParameterName = F.ParameterName
+            WHERE LEN(F.ParameterName) <= 200
+        ) AS S
+            ON T.ErpIntegrationID = @ErpIntegrationID AND T.ParameterName = S.ParameterName
+        WHEN MATCHED AND S.Written = 1 AND T.Token <> S.Token THEN
+            UPDATE SET Token = S.Token, UpdatedAt = SYSDATETIME()
+        WHEN NOT MATCHED BY TARGET THEN
+            INSERT (ErpIntegrationID, ParameterName, Token) VALUES (@ErpIntegrationID, S.ParameterName, S.Token);
+
         INSERT INTO dbo.MC_ReplicationLog (ErpIntegrationID, TokenFrom, NewToken, FieldsApplied, FieldsSkipped, RowsChanged, Status, Message)
         VALUES (@ErpIntegrationID, @tokenAccount, @NewToken, @FieldsApplied, @FieldsSkipped, @RowsChanged,
             CASE WHEN @FieldsSkipped > 0 THEN N'warning' ELSE N'success' END,
-            CASE WHEN @FieldsSkipped > 0 THEN CONCAT(@FieldsSkipped, N' paramètre(s) REPLI_acc_*_repli ignoré(s) : voir les messages de la réplication.') END);
+            CASE WHEN @FieldsSkipped > 0 THEN CONCAT(@FieldsSkipped, N' paramètre(s) REPLI_acc_*_repli ignoré(s), qui gardent leur jeton : voir les messages de la réplication.') END);
 
         IF @TranCount = 0
-            COMMIT TRANSACTION;
+        BEGIN
+            IF @Rollback = 1
+                ROLLBACK TRANSACTION;
+            ELSE
+                COMMIT TRANSACTION;
+        END;
     END TRY
     BEGIN CATCH
-        -- Our own transaction is rolled back; in the caller's, only our savepoint, and only while
-        -- the transaction can still commit. A doomed caller transaction is the caller's to roll back.
+        DECLARE @ErrorNumber int = ERROR_NUMBER();
+        DECLARE @ErrorLine int = ERROR_LINE();
+        DECLARE @ErrorMessage nvarchar(4000) = ERROR_MESSAGE();
+
+        -- Roll back first, then record. Inside the caller's transaction nothing of ours can be
+        -- undone alone (no savepoint): the error says so, and a doomed transaction is the caller's to roll back.
         IF @TranCount = 0 AND XACT_STATE() <> 0
             ROLLBACK TRANSACTION;
-        ELSE IF @TranCount > 0 AND XACT_STATE() = 1
-            ROLLBACK TRANSACTION MC_replicate;
 
         SET @RowsChanged = 0;
         SET @NewToken = @tokenAccount;
         SET @Failure = LEFT(CONCAT(N'La réplication des champs GesCom de l''intégration ', @ErpIntegrationID,
-            N' a échoué (erreur ', ERROR_NUMBER(), N', ligne ', ERROR_LINE(), N') : ', ERROR_MESSAGE(),
-            N' Aucun tiers n''a été modifié et le jeton reste ', ISNULL(CONVERT(nvarchar(11), @tokenAccount), N'NULL'),
-            N'. Corrigez la cause puis relancez le cycle.'), 2048);
+            N' a échoué (erreur ', @ErrorNumber, N', ligne ', @ErrorLine, N') : ', @ErrorMessage,
+            CASE WHEN @TranCount = 0
+                 THEN CONCAT(N' Aucun tiers n''a été modifié et aucun jeton n''avance (', ISNULL(CONVERT(nvarchar(11), @tokenAccount), N'NULL'), N').')
+                 ELSE N' Appelée dans une transaction ouverte : annulez-la (ROLLBACK), rien de la réplication ne doit être validé.' END,
+            N' Corrigez la cause puis relancez le cycle.'), 2048);
         EXEC dbo.MC_print @Message = @Failure;
 
         IF XACT_STATE() <> -1
             INSERT INTO dbo.MC_ReplicationLog (ErpIntegrationID, TokenFrom, NewToken, FieldsApplied, FieldsSkipped, RowsChanged, Status, Message)
             VALUES (@ErpIntegrationID, @tokenAccount, @tokenAccount, @FieldsApplied, @FieldsSkipped, 0, N'fail', @Failure);
+
+        -- Never doom a caller's transaction that is still committable: RAISERROR there, THROW
+        -- (the original error) everywhere else.
+        IF @TranCount > 0 AND XACT_STATE() = 1
+        BEGIN
+            RAISERROR(N'%s', 16, 1, @Failure);
+            RETURN 1;
+        END;
 
         THROW;
     END CATCH;

@@ -6,9 +6,11 @@ Runs, for the integration:
   2. every hook dbo.AUTOSYNC_<ordre>_<libellé>, by numeric order then label (dbo.MC_listautosync
      shows them). A name off that pattern, or a hook with a parameter outside the contract that
      has no default, is reported and not run.
-Each step runs in its own transaction: a failing step is rolled back alone, its error (number,
-severity, state, procedure, line, message) is printed and journaled, and the next step runs. The
-run ends with a summary in French listing what failed and how to rerun.
+Each step runs in its own transaction (dbo.MC_runautosyncstep): a failing step is rolled back
+alone, its error (number, severity, state, procedure, line, message) is printed and journaled,
+and the next step runs. A hook that commits or rolls back the transaction it was given is
+journaled as such (Committed, RolledBack) and counts as failed. The run ends with a summary in
+French listing what failed and how to rerun.
 Hooks receive, by name and converted to their declared types: @ErpIntegrationID,
 @ErpSyncStatus (or the seed's spelling @ErpSymsStatus), @GesComBaseInt ([serveur].[base] or
 [base] of GesCom) and @tokenAccount (the watermark at which this cycle started). The statements
@@ -35,8 +37,10 @@ Return codes
     2  invalid parameters: nothing ran (each problem is raised, severity 16)
     3  a cycle of this integration is already running: nothing ran
 
-Transactions: call it outside a transaction. Inside one, each step runs under a savepoint; an
-error that dooms the caller's transaction then ends the run and is raised again.
+Transactions: called inside a transaction (@@TRANCOUNT > 0) it refuses to run (return code 2,
+error of severity 16 that leaves the caller's transaction committable): no step ever takes a
+savepoint, since a hook may write, and the replication read, through a linked server, and a
+transaction holding a savepoint cannot become distributed (docs/autosync.md, "Transactions").
 
 Example
     EXEC dbo.MC_runautosync @ErpIntegrationID = 1, @ErpSyncStatus = N'success';
@@ -124,6 +128,14 @@ BEGIN
     IF @Trace IS NULL
         INSERT @Errors (Message) VALUES (N'@Trace = NULL : valeurs admises 0 ou 1.');
 
+    -- Each step has a transaction of its own, and none takes a savepoint (a distributed
+    -- transaction refuses them, and a hook may write through a linked server): inside a
+    -- caller's transaction a failing step could not be undone alone.
+    IF @@TRANCOUNT > 0
+        INSERT @Errors (Message)
+        VALUES (CONCAT(N'@@TRANCOUNT = ', @@TRANCOUNT, N' : MC_runautosync s''exécute hors transaction (chaque étape a sa propre transaction, sans point de sauvegarde). ',
+            N'Validez ou annulez d''abord la transaction ouverte (COMMIT ou ROLLBACK), puis relancez.'));
+
     IF @IntegrationName IS NOT NULL
     BEGIN TRY
         SET @GesComBaseInt = dbo.MC_gescomqualifier(@GesComServer, @GesComDatabase);
@@ -179,8 +191,6 @@ BEGIN
 
     DECLARE @Command nvarchar(max) = CONCAT(N'EXEC dbo.MC_runautosync @ErpIntegrationID = ', @ErpIntegrationID, N', @ErpSyncStatus = N''', @Status,
         N''', @tokenAccount = ', @tokenAccount, N', @Rollback = ', @Rollback, N', @Trace = ', @Trace, N';');
-    DECLARE @OuterTransaction bit = CASE WHEN @@TRANCOUNT > 0 THEN 1 ELSE 0 END;
-    DECLARE @TranCount int = @@TRANCOUNT;
     DECLARE @RunStart datetime2(3) = SYSDATETIME();
     DECLARE @NewToken int;
     DECLARE @ReturnCode int = 0;
@@ -233,6 +243,7 @@ BEGIN
         SELECT h.RunOrder, N'Hook', CONCAT(QUOTENAME(h.SchemaName), N'.', QUOTENAME(h.ProcedureName)), h.IsConforming, h.Reason, h.Statement, h.DisplayStatement
         FROM dbo.MC_autosynchooks(@Procedures, @ErpIntegrationID, @Status, @GesComBaseInt, @tokenAccount) AS h;
 
+        -- Each step: its journal row, its transaction, its messages (dbo.MC_runautosyncstep).
         DECLARE @StepNo int = -1;
         DECLARE @StepType nvarchar(20);
         DECLARE @ObjectName nvarchar(300);
@@ -240,28 +251,8 @@ BEGIN
         DECLARE @Reason nvarchar(max);
         DECLARE @Statement nvarchar(max);
         DECLARE @DisplayStatement nvarchar(max);
-        DECLARE @StepID int;
-        DECLARE @StepStart datetime2(3);
-        DECLARE @StepReturn int;
-        DECLARE @StepRows int;
+        DECLARE @StepSucceeded bit;
         DECLARE @StepNewToken int;
-        DECLARE @Failed bit;
-        DECLARE @MustRollback bit;
-        DECLARE @ErrorNumber int;
-        DECLARE @ErrorSeverity int;
-        DECLARE @ErrorState int;
-        DECLARE @ErrorProcedure nvarchar(128);
-        DECLARE @ErrorLine int;
-        DECLARE @ErrorMessage nvarchar(4000);
-        -- Table variables are not rolled back: the statements a step journaled are kept here
-        -- across the rollback of its transaction, then written again.
-        DECLARE @Children TABLE
-        (
-            StepID int NOT NULL PRIMARY KEY, StepType nvarchar(20) NOT NULL, ObjectName nvarchar(300) NULL, ErpIntegrationID int NULL,
-            Command nvarchar(max) NULL, Parameters nvarchar(max) NULL, StartTime datetime2(3) NOT NULL, EndTime datetime2(3) NULL,
-            Status nvarchar(20) NOT NULL, RowsAffected int NULL, ReturnCode int NULL, ErrorNumber int NULL, ErrorSeverity int NULL,
-            ErrorState int NULL, ErrorProcedure nvarchar(128) NULL, ErrorLine int NULL, ErrorMessage nvarchar(4000) NULL
-        );
 
         WHILE 1 = 1
         BEGIN
@@ -273,159 +264,15 @@ BEGIN
             IF @@ROWCOUNT = 0
                 BREAK;
 
-            IF @IsConforming = 0
-            BEGIN
-                INSERT dbo.MC_AutosyncStep (RunID, StepType, ObjectName, ErpIntegrationID, Status, StartTime, EndTime, ErrorMessage)
-                VALUES (@RunID, @StepType, @ObjectName, @ErpIntegrationID, N'Skipped', SYSDATETIME(), SYSDATETIME(), LEFT(@Reason, 4000));
-                SET @Message = CONCAT(N'NON EXÉCUTÉE : ', @ObjectName, N' : ', @Reason);
-                EXEC dbo.MC_print @Message = @Message;
-                CONTINUE;
-            END;
+            EXEC dbo.MC_runautosyncstep
+                @RunID = @RunID, @StepType = @StepType, @ObjectName = @ObjectName, @IsConforming = @IsConforming, @Reason = @Reason,
+                @Statement = @Statement, @DisplayStatement = @DisplayStatement,
+                @ErpIntegrationID = @ErpIntegrationID, @ErpSyncStatus = @Status, @GesComBaseInt = @GesComBaseInt, @tokenAccount = @tokenAccount,
+                @Rollback = @Rollback, @Trace = @Trace,
+                @Succeeded = @StepSucceeded OUTPUT, @NewToken = @StepNewToken OUTPUT;
 
-            -- Journaled before the step's transaction begins, so that the row outlives its rollback.
-            SET @StepStart = SYSDATETIME();
-            INSERT dbo.MC_AutosyncStep (RunID, StepType, ObjectName, ErpIntegrationID, Command, Status, StartTime)
-            VALUES (@RunID, @StepType, @ObjectName, @ErpIntegrationID, @DisplayStatement, N'Running', @StepStart);
-            SET @StepID = SCOPE_IDENTITY();
-            EXEC sys.sp_set_session_context @key = N'crmdb.stepid', @value = @StepID;
-
-            IF @Trace = 1
-            BEGIN
-                SET @Message = CONCAT(N'--- ', CASE @StepType WHEN N'Replication' THEN N'Réplication' ELSE N'Procédure' END, N' ', @ObjectName,
-                    N' (', CONVERT(nvarchar(12), CONVERT(time(3), @StepStart)), N')', @NewLine, @DisplayStatement);
-                EXEC dbo.MC_print @Message = @Message;
-            END;
-
-            SELECT @StepReturn = NULL, @StepRows = NULL, @StepNewToken = NULL, @Failed = 0, @MustRollback = 0,
-                   @ErrorNumber = NULL, @ErrorSeverity = NULL, @ErrorState = NULL, @ErrorProcedure = NULL, @ErrorLine = NULL, @ErrorMessage = NULL;
-
-            BEGIN TRY
-                IF @OuterTransaction = 0
-                    BEGIN TRANSACTION;
-                ELSE
-                    SAVE TRANSACTION MC_runautosync_step;
-
-                IF @StepType = N'Replication'
-                    EXEC @StepReturn = dbo.MC_replicate
-                        @ErpIntegrationID = @ErpIntegrationID,
-                        @tokenAccount = @tokenAccount,
-                        @Trace = @Trace,
-                        @RowsChanged = @StepRows OUTPUT,
-                        @NewToken = @StepNewToken OUTPUT;
-                ELSE
-                    -- Values by position, in the order of the list (HookContract.StatementParameters).
-                    EXEC sys.sp_executesql
-                        @Statement,
-                        N'@ErpIntegrationID int, @ErpSyncStatus nvarchar(10), @GesComBaseInt nvarchar(300), @tokenAccount int, @Trace bit, @ReturnCode int OUTPUT, @RowsChanged int OUTPUT, @NewToken int OUTPUT',
-                        @ErpIntegrationID, @Status, @GesComBaseInt, @tokenAccount, @Trace, @StepReturn OUTPUT, @StepRows OUTPUT, @StepNewToken OUTPUT;
-
-                IF ISNULL(@StepReturn, 0) <> 0
-                    SELECT @Failed = 1, @ErrorMessage = CONCAT(@ObjectName, N' a renvoyé le code ', @StepReturn, N' (0 attendu) : ses modifications sont annulées.');
-
-                IF @Rollback = 1 OR @Failed = 1
-                    SET @MustRollback = 1;
-                ELSE IF @OuterTransaction = 0
-                    COMMIT TRANSACTION;
-            END TRY
-            BEGIN CATCH
-                SELECT @Failed = 1, @MustRollback = 1,
-                       @ErrorNumber = ERROR_NUMBER(), @ErrorSeverity = ERROR_SEVERITY(), @ErrorState = ERROR_STATE(),
-                       @ErrorProcedure = ERROR_PROCEDURE(), @ErrorLine = ERROR_LINE(), @ErrorMessage = ERROR_MESSAGE();
-
-                -- The caller's own transaction is doomed: nothing more can run in it. Stop here.
-                IF @OuterTransaction = 1 AND XACT_STATE() = -1
-                    THROW;
-            END CATCH;
-
-            -- A hook that left a transaction of its own open has failed: its work is undone below.
-            IF @OuterTransaction = 0 AND @MustRollback = 0 AND @@TRANCOUNT > @TranCount
-                SELECT @Failed = 1, @MustRollback = 1,
-                       @ErrorMessage = CONCAT(@ObjectName, N' a laissé une transaction ouverte (BEGIN TRANSACTION sans COMMIT) : ses modifications sont annulées.');
-
-            -- The journal rows of the step's statements are kept across its rollback.
-            IF @MustRollback = 1
-            BEGIN
-                DELETE @Children;
-                INSERT @Children (StepID, StepType, ObjectName, ErpIntegrationID, Command, Parameters, StartTime, EndTime, Status, RowsAffected,
-                                  ReturnCode, ErrorNumber, ErrorSeverity, ErrorState, ErrorProcedure, ErrorLine, ErrorMessage)
-                SELECT c.StepID, c.StepType, c.ObjectName, c.ErpIntegrationID, c.Command, c.Parameters, c.StartTime, c.EndTime, c.Status, c.RowsAffected,
-                       c.ReturnCode, c.ErrorNumber, c.ErrorSeverity, c.ErrorState, c.ErrorProcedure, c.ErrorLine, c.ErrorMessage
-                FROM dbo.MC_AutosyncStep AS c
-                WHERE c.RunID = @RunID AND c.ParentStepID = @StepID;
-            END;
-
-            -- Written with the same test as the BEGIN above, so that the code analysis (CRMDB04)
-            -- follows each path: no step transaction of ours outlives its step.
-            IF @OuterTransaction = 0
-            BEGIN
-                IF XACT_STATE() <> 0
-                    ROLLBACK TRANSACTION;
-            END
-            ELSE IF @MustRollback = 1 AND XACT_STATE() = 1
-                ROLLBACK TRANSACTION MC_runautosync_step;
-
-            IF @MustRollback = 1
-            BEGIN
-                -- A statement still Running when its hook failed is the one that failed.
-                INSERT dbo.MC_AutosyncStep (RunID, ParentStepID, StepType, ObjectName, ErpIntegrationID, Command, Parameters, StartTime, EndTime, Status,
-                                            RowsAffected, ReturnCode, ErrorNumber, ErrorSeverity, ErrorState, ErrorProcedure, ErrorLine, ErrorMessage)
-                SELECT @RunID, @StepID, c.StepType, c.ObjectName, c.ErpIntegrationID, c.Command, c.Parameters, c.StartTime,
-                       ISNULL(c.EndTime, SYSDATETIME()),
-                       CASE WHEN c.Status = N'Running' THEN N'Failed' ELSE c.Status END,
-                       c.RowsAffected, c.ReturnCode,
-                       CASE WHEN c.Status = N'Running' THEN @ErrorNumber ELSE c.ErrorNumber END,
-                       CASE WHEN c.Status = N'Running' THEN @ErrorSeverity ELSE c.ErrorSeverity END,
-                       CASE WHEN c.Status = N'Running' THEN @ErrorState ELSE c.ErrorState END,
-                       CASE WHEN c.Status = N'Running' THEN @ErrorProcedure ELSE c.ErrorProcedure END,
-                       CASE WHEN c.Status = N'Running' THEN @ErrorLine ELSE c.ErrorLine END,
-                       CASE WHEN c.Status = N'Running' THEN @ErrorMessage ELSE c.ErrorMessage END
-                FROM @Children AS c
-                ORDER BY c.StepID;
-            END;
-
-            -- A hook that committed or rolled back the caller's transaction breaks the run's footing.
-            IF @@TRANCOUNT <> @TranCount
-            BEGIN
-                IF @OuterTransaction = 0 AND XACT_STATE() <> 0
-                    ROLLBACK TRANSACTION;
-                IF @@TRANCOUNT <> @TranCount
-                    THROW 50000, N'MC_runautosync : une procédure a validé ou annulé la transaction de l''appelant ; le cycle s''arrête.', 1;
-            END;
-
-            IF @StepType = N'Replication' AND @Failed = 0
+            IF @StepType = N'Replication' AND @StepSucceeded = 1
                 SET @NewToken = @StepNewToken;
-
-            IF @StepType = N'Hook'
-                SELECT @StepRows = SUM(c.RowsAffected) FROM dbo.MC_AutosyncStep AS c WHERE c.RunID = @RunID AND c.ParentStepID = @StepID;
-
-            UPDATE dbo.MC_AutosyncStep
-            SET EndTime = SYSDATETIME(),
-                Status = CASE WHEN @Failed = 1 THEN N'Failed' ELSE N'Succeeded' END,
-                RowsAffected = @StepRows,
-                ReturnCode = @StepReturn,
-                ErrorNumber = @ErrorNumber,
-                ErrorSeverity = @ErrorSeverity,
-                ErrorState = @ErrorState,
-                ErrorProcedure = @ErrorProcedure,
-                ErrorLine = @ErrorLine,
-                ErrorMessage = @ErrorMessage
-            WHERE StepID = @StepID;
-
-            IF @Failed = 1
-            BEGIN
-                SET @Message = CONCAT(N'ÉCHEC : ', @ObjectName,
-                    CASE WHEN @ErrorNumber IS NULL THEN N'' ELSE CONCAT(N' : erreur ', @ErrorNumber, N', gravité ', @ErrorSeverity, N', état ', @ErrorState,
-                        N', procédure ', ISNULL(@ErrorProcedure, N'-'), N', ligne ', @ErrorLine) END,
-                    N' : ', @ErrorMessage, @NewLine,
-                    N'    Les modifications de cette étape sont annulées ; le traitement continue avec la suivante.');
-                EXEC dbo.MC_print @Message = @Message;
-            END
-            ELSE IF @Trace = 1
-            BEGIN
-                SET @Message = CONCAT(N'OK : ', @ObjectName, N' : ', ISNULL(CONVERT(nvarchar(11), @StepRows), N'0'), N' ligne(s), ',
-                    DATEDIFF(MILLISECOND, @StepStart, SYSDATETIME()), N' ms', CASE WHEN @Rollback = 1 THEN N' (annulé : simulation)' ELSE N'' END);
-                EXEC dbo.MC_print @Message = @Message;
-            END;
         END;
 
         EXEC sys.sp_set_session_context @key = N'crmdb.stepid', @value = NULL;
@@ -440,9 +287,9 @@ BEGIN
         DECLARE @SkippedList nvarchar(max);
 
         SELECT @StepCount = COUNT(*),
-               @FailedCount = ISNULL(SUM(CASE WHEN s.Status = N'Failed' THEN 1 ELSE 0 END), 0),
+               @FailedCount = ISNULL(SUM(CASE WHEN s.Status IN (N'Failed', N'Committed', N'RolledBack') THEN 1 ELSE 0 END), 0),
                @SkippedCount = ISNULL(SUM(CASE WHEN s.Status = N'Skipped' THEN 1 ELSE 0 END), 0),
-               @FailedList = STRING_AGG(CASE WHEN s.Status = N'Failed' THEN CONVERT(nvarchar(max), CONCAT(N'    - ', s.ObjectName,
+               @FailedList = STRING_AGG(CASE WHEN s.Status IN (N'Failed', N'Committed', N'RolledBack') THEN CONVERT(nvarchar(max), CONCAT(N'    - ', s.ObjectName,
                     CASE WHEN s.ErrorNumber IS NULL THEN N'' ELSE CONCAT(N' : erreur ', s.ErrorNumber, N' (ligne ', s.ErrorLine, N')') END,
                     N' : ', s.ErrorMessage)) END, @NewLine) WITHIN GROUP (ORDER BY s.StepID),
                @SkippedList = STRING_AGG(CASE WHEN s.Status = N'Skipped' THEN CONVERT(nvarchar(max), CONCAT(N'    - ', s.ObjectName, N' : ', s.ErrorMessage)) END, @NewLine)
@@ -467,7 +314,7 @@ BEGIN
             CASE WHEN @Rollback = 1 THEN N', simulation' ELSE N'' END, N' ===', @NewLine,
             N'Étapes : ', @StepCount, N' ; réussies : ', @StepCount - @FailedCount - @SkippedCount, N' ; en échec : ', @FailedCount,
             N' ; non exécutées : ', @SkippedCount, N' ; durée : ', DATEDIFF(MILLISECOND, @RunStart, SYSDATETIME()), N' ms.',
-            CASE WHEN @FailedCount > 0 THEN CONCAT(@NewLine, N'En échec (modifications annulées) :', @NewLine, @FailedList) ELSE N'' END,
+            CASE WHEN @FailedCount > 0 THEN CONCAT(@NewLine, N'En échec :', @NewLine, @FailedList) ELSE N'' END,
             CASE WHEN @SkippedCount > 0 THEN CONCAT(@NewLine, N'Non exécutées (non conformes, voir EXEC dbo.MC_listautosync) :', @NewLine, @SkippedList) ELSE N'' END,
             CASE WHEN @ReturnCode = 0 THEN CONCAT(@NewLine, N'Cycle terminé sans erreur.')
                  ELSE CONCAT(@NewLine, N'Prenez connaissance de ces erreurs, corrigez-les, puis relancez le traitement :', @NewLine, N'    ', @Command,
@@ -478,13 +325,18 @@ BEGIN
         EXEC dbo.MC_print @Message = @Message;
     END TRY
     BEGIN CATCH
-        -- Reached only when the run itself cannot go on: the caller's transaction is doomed or
-        -- was ended by a hook, or the runner's own bookkeeping failed.
-        IF @OuterTransaction = 0 AND XACT_STATE() <> 0
+        -- Reached only when the run itself cannot go on (its own bookkeeping failed): roll back
+        -- first, then record; no write while a transaction may be doomed.
+        IF XACT_STATE() <> 0
             ROLLBACK TRANSACTION;
 
-        IF XACT_STATE() <> -1
+        BEGIN TRY
             UPDATE dbo.MC_AutosyncRun SET EndTime = SYSDATETIME(), Status = N'Failed' WHERE RunID = @RunID;
+        END TRY
+        BEGIN CATCH
+            SET @Message = CONCAT(N'MC_runautosync : le cycle n° ', @RunID, N' n''a pas pu être marqué en échec (', ERROR_MESSAGE(), N').');
+            EXEC dbo.MC_print @Message = @Message;
+        END CATCH;
 
         BEGIN TRY
             EXEC sys.sp_set_session_context @key = N'crmdb.integration', @value = NULL;

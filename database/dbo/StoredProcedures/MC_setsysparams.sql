@@ -9,7 +9,9 @@ exists (docs/design.md decision 6). The guide's EXEC MC_setsysparams 'cleanUrl',
   Parm_TimeStamp where the table has them); left alone when the value is the same; inserted
   when absent (Parm_Name, Parm_Value, Parm_Deleted NULL, plus Parm_CreatedDate,
   Parm_UpdatedDate and Parm_TimeStamp where the table has them). No other Sage column is
-  written. Sage's audit columns are written through sp_executesql only where they exist,
+  written: the insert is refused, naming the column, when the table has a NOT NULL column
+  that is neither IDENTITY nor defaulted (the key's allocation is Sage's, never MAX + 1).
+  Parm_Value may be nvarchar(max) or ntext. Sage's audit columns are written through sp_executesql only where they exist,
   because the vendor's column set is not public: the procedure binds statically only to the
   columns the guide names (Parm_Name, Parm_Value, Parm_Deleted).
 - The curative procedure is found in dbo by name, ignoring case (cleanUrl runs
@@ -19,7 +21,11 @@ exists (docs/design.md decision 6). The guide's EXEC MC_setsysparams 'cleanUrl',
   nothing of the call is kept and the error names it and repeats its message. It runs even
   when the value is unchanged, so that a curative can be triggered again.
 - One transaction of its own, or a savepoint inside the caller's transaction: rolled back to
-  only while the transaction is committable; the caller's work is never committed here.
+  only while the transaction is committable; the caller's work is never committed here. This is
+  the one procedure that keeps a savepoint: its curatives run EXECUTE AS OWNER, confined to the
+  CRM database, so this path never reaches a linked server (docs/autosync.md, "Transactions").
+  A curative that commits or rolls back the transaction it was given is detected (@@TRANCOUNT
+  before and after) and reported and audited as what it did.
 - Every call past the parameter checks is recorded in dbo.MC_SysParamAudit (login,
   application, time, old and new value, curative, outcome). A failed call's row is written
   after the rollback when there is no caller's transaction; inside one it belongs to the
@@ -180,7 +186,9 @@ BEGIN
             SAVE TRANSACTION @Savepoint;
 
         -- UPDLOCK, HOLDLOCK: two sessions setting the same new name cannot both insert it.
-        SELECT @Rows = COUNT(*), @Previous = MAX(Parm_Value)
+        -- MAX() refuses ntext (Msg 8117), which some Sage versions use for Parm_Value: read it
+        -- as nvarchar(max), which works for both ("ntext, text, and image", learn.microsoft.com/sql/t-sql/data-types/ntext-text-and-image-transact-sql).
+        SELECT @Rows = COUNT(*), @Previous = MAX(CONVERT(nvarchar(max), Parm_Value))
         FROM dbo.Custom_SysParams WITH (UPDLOCK, HOLDLOCK)
         WHERE Parm_Name = @name
           AND Parm_Deleted IS NULL;
@@ -198,6 +206,27 @@ BEGIN
 
         IF @Action = N'insert'
         BEGIN
+            -- Sage does not document how it allocates the row's key. A NOT NULL column that is
+            -- neither IDENTITY nor defaulted (nor computed, nor rowversion) would need a value
+            -- chosen here, and MAX + 1 would race Sage's own allocation: refuse, naming it. Read
+            -- at run time from sys.columns (is_identity, default_object_id: "sys.columns",
+            -- learn.microsoft.com/sql/relational-databases/system-catalog-views/sys-columns-transact-sql).
+            DECLARE @Unfilled nvarchar(max);
+            SELECT @Unfilled = STRING_AGG(CONVERT(nvarchar(max), c.name), N', ') WITHIN GROUP (ORDER BY c.column_id)
+            FROM sys.columns AS c
+            WHERE c.object_id = OBJECT_ID(N'dbo.Custom_SysParams')
+              AND c.is_nullable = 0
+              AND c.is_identity = 0
+              AND c.is_computed = 0
+              AND c.default_object_id = 0
+              AND c.system_type_id <> 189 -- rowversion fills itself
+              AND c.name NOT IN (N'Parm_Name', N'Parm_Value');
+            IF @Unfilled IS NOT NULL
+            BEGIN
+                DECLARE @UnfilledText nvarchar(1000) = LEFT(@Unfilled, 1000);
+                RAISERROR(N'le paramètre %s n''existe pas et ne peut pas être créé ici : dans Custom_SysParams, la colonne %s est obligatoire et n''a ni IDENTITY ni valeur par défaut. MC_setsysparams ne lui choisit pas de valeur (un MAX + 1 entrerait en concurrence avec l''attribution des identifiants par Sage CRM). Créez le paramètre depuis Sage CRM, puis relancez : MC_setsysparams le modifiera.', 16, 1, @NameText, @UnfilledText);
+            END;
+
             INSERT dbo.Custom_SysParams (Parm_Name, Parm_Value, Parm_Deleted)
             VALUES (@name, @value, NULL);
             IF COL_LENGTH(N'dbo.Custom_SysParams', N'Parm_CreatedDate') IS NOT NULL
@@ -267,6 +296,16 @@ BEGIN
         RETURN 0;
     END TRY
     BEGIN CATCH
+        -- A curative that commits or rolls back the transaction it was given leaves fewer
+        -- transactions than it found (SQL Server then raises error 266 at its end). Whether it
+        -- committed shows in the row this call wrote: still there after a COMMIT, gone after a ROLLBACK.
+        DECLARE @EndedByCurative bit = CASE WHEN @Stage = N'curative' AND @@TRANCOUNT < CASE WHEN @TranCount = 0 THEN 1 ELSE @TranCount END THEN 1 ELSE 0 END;
+        DECLARE @CurativeKept bit = NULL;
+        IF @EndedByCurative = 1 AND @Action IN (N'insert', N'update')
+            SET @CurativeKept = CASE WHEN EXISTS (SELECT 1 FROM dbo.Custom_SysParams
+                                                  WHERE Parm_Name = @name AND Parm_Deleted IS NULL
+                                                    AND CONVERT(varbinary(max), CONVERT(nvarchar(max), Parm_Value)) = CONVERT(varbinary(max), @value))
+                                     THEN 1 ELSE 0 END;
         DECLARE @Error nvarchar(2048) = ERROR_MESSAGE();
         DECLARE @ErrorNumber int = ERROR_NUMBER();
         DECLARE @ErrorLine int = ERROR_LINE();
@@ -293,6 +332,15 @@ BEGIN
         ELSE
             SET @Outcome = N'La transaction de l''appelant a été annulée pendant l''appel : rien n''a été conservé.';
 
+        IF @EndedByCurative = 1
+            SET @Outcome = CASE
+                WHEN @CurativeKept = 1 THEN N'La procédure curative a validé (COMMIT) la transaction qu''elle avait reçue : la nouvelle valeur et ce qu''elle a écrit sont conservés'
+                WHEN @CurativeKept = 0 THEN N'La procédure curative a annulé (ROLLBACK) la transaction qu''elle avait reçue : rien n''a été conservé'
+                ELSE N'La procédure curative a validé ou annulé la transaction qu''elle avait reçue'
+            END
+            + CASE WHEN @TranCount > 0 THEN N', y compris le travail de l''appelant avant cet appel' ELSE N'' END
+            + N'. Retirez le COMMIT ou le ROLLBACK de la procédure curative : signalez un échec par une erreur ou un code retour non nul.';
+
         SET @Message = CASE WHEN @Stage = N'curative'
                 THEN N'Échec de la procédure curative ' + @CurativeShown + N' pour ' + @name + N' : '
                 ELSE N'Échec de MC_setsysparams pour ' + @name + N' : '
@@ -307,7 +355,8 @@ BEGIN
         BEGIN
             BEGIN TRY
                 INSERT dbo.MC_SysParamAudit (ChangedAt, LoginName, ApplicationName, ParamName, Action, OldValue, NewValue, CurativeProcedure, Outcome, ErrorMessage)
-                VALUES (SYSDATETIME(), ORIGINAL_LOGIN(), APP_NAME(), @name, @Action, CASE WHEN @Rows = 1 THEN @Previous END, @value, @Procedure, N'failed', @Error);
+                VALUES (SYSDATETIME(), ORIGINAL_LOGIN(), APP_NAME(), @name, @Action, CASE WHEN @Rows = 1 THEN @Previous END, @value, @Procedure, N'failed',
+                        CASE WHEN @EndedByCurative = 1 THEN LEFT(@Outcome, 2048) ELSE @Error END);
             END TRY
             BEGIN CATCH
                 SET @Message += NCHAR(10) + N'(Échec non consigné dans dbo.MC_SysParamAudit : ' + ERROR_MESSAGE() + N')';

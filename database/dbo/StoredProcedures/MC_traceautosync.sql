@@ -85,6 +85,12 @@ BEGIN
     IF @tokenAccount < 0
         INSERT @Errors (Message) VALUES (CONCAT(N'@tokenAccount = ', @tokenAccount, N' : un token de réplication est positif ou nul.'));
 
+    -- dbo.MC_runautosync refuses to run inside a transaction (no savepoints: docs/autosync.md).
+    IF @@TRANCOUNT > 0
+        INSERT @Errors (Message)
+        VALUES (CONCAT(N'@@TRANCOUNT = ', @@TRANCOUNT, N' : la trace s''exécute hors transaction (chaque étape du cycle a sa propre transaction). ',
+            N'Validez ou annulez d''abord la transaction ouverte (COMMIT ou ROLLBACK), puis relancez.'));
+
     -- NULL: every active integration, nothing to check.
     INSERT @Errors (Message)
     SELECT u.Message FROM dbo.MC_unknownintegration(@ErpIntegrationID) AS u;

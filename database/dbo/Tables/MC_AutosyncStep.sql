@@ -3,7 +3,9 @@ MC_AutosyncStep: one row per step of an AUTOSYNC run (dbo.MC_AutosyncRun): the r
 (StepType Replication), each hook (Hook) and each statement a hook passed through dbo.MC_execsql
 (Statement, ParentStepID = its hook's step). A statement run outside any cycle has no RunID.
 Status: Running, Succeeded, Failed, Skipped (hook not run: non-conforming, see ErrorMessage),
-NotExecuted (MC_execsql @Execute = 'N').
+NotExecuted (MC_execsql @Execute = 'N'), Committed and RolledBack (a hook that committed, or
+rolled back, the transaction the cycle gave it: see ErrorMessage), InTransaction (while a hook
+runs: the marker dbo.MC_runautosyncstep reads to tell a hook's COMMIT from its ROLLBACK).
 Command is the EXEC with its values (Replication, Hook) or the expanded statement (Statement,
 its values in Parameters). The Error* columns are those of ERROR_NUMBER() and its siblings.
 */
@@ -32,7 +34,7 @@ CREATE TABLE dbo.MC_AutosyncStep
     CONSTRAINT PK_MC_AutosyncStep PRIMARY KEY CLUSTERED (StepID),
     CONSTRAINT FK_MC_AutosyncStep_MC_AutosyncRun FOREIGN KEY (RunID) REFERENCES dbo.MC_AutosyncRun (RunID) ON DELETE CASCADE,
     CONSTRAINT CK_MC_AutosyncStep_StepType CHECK (StepType IN (N'Replication', N'Hook', N'Statement')),
-    CONSTRAINT CK_MC_AutosyncStep_Status CHECK (Status IN (N'Running', N'Succeeded', N'Failed', N'Skipped', N'NotExecuted'))
+    CONSTRAINT CK_MC_AutosyncStep_Status CHECK (Status IN (N'Running', N'InTransaction', N'Succeeded', N'Failed', N'Committed', N'RolledBack', N'Skipped', N'NotExecuted'))
 );
 GO
 

@@ -15,7 +15,7 @@ public sealed class AutosyncSqlTests
     [Fact]
     public void The_runner_declares_the_statement_parameters_the_binding_plan_writes_for()
     {
-        Assert.Contains("N'" + HookContract.StatementParameters + "'", Source("MC_runautosync"), StringComparison.Ordinal);
+        Assert.Contains("N'" + HookContract.StatementParameters + "'", Source("MC_runautosyncstep"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -48,6 +48,7 @@ public sealed class AutosyncSqlTests
     [InlineData("MC_traceautosync")]
     [InlineData("MC_listautosync")]
     [InlineData("MC_purgeautosync")]
+    [InlineData("MC_runautosyncstep")]
     public void Messages_go_through_MC_print_never_PRINT(string procedure)
     {
         var visitor = new Visitor();
@@ -58,19 +59,27 @@ public sealed class AutosyncSqlTests
     }
 
     [Fact]
-    public void The_runner_journals_each_step_and_rolls_back_each_step_alone()
+    public void The_runner_hands_each_step_to_one_procedure_that_gives_it_its_own_transaction()
     {
         string runner = Source("MC_runautosync");
+        string step = Source("MC_runautosyncstep");
 
-        Assert.Contains("SAVE TRANSACTION MC_runautosync_step;", runner, StringComparison.Ordinal);
-        Assert.Contains("ROLLBACK TRANSACTION MC_runautosync_step;", runner, StringComparison.Ordinal);
+        Assert.Contains("EXEC dbo.MC_runautosyncstep", runner, StringComparison.Ordinal);
+        Assert.DoesNotContain("BEGIN TRANSACTION", runner, StringComparison.Ordinal);
         Assert.Contains("sys.sp_getapplock", runner, StringComparison.Ordinal);
         Assert.Contains("@LockOwner = N'Session', @LockTimeout = 0", runner, StringComparison.Ordinal);
         Assert.Contains("sys.sp_releaseapplock", runner, StringComparison.Ordinal);
         Assert.Contains("N'crmdb.integration'", runner, StringComparison.Ordinal);
         Assert.Contains("N'crmdb.trace'", runner, StringComparison.Ordinal);
         Assert.Contains("N'crmdb.runid'", runner, StringComparison.Ordinal);
-        Assert.Contains("N'crmdb.stepid'", runner, StringComparison.Ordinal);
+        Assert.Contains("N'crmdb.stepid'", step, StringComparison.Ordinal);
+        // The step's journal row is written by one INSERT with the step's column list.
+        var inserts = SqlParsing.All<InsertStatement>(SqlParsing.Parse(runner))
+            .Where(i => i.InsertSpecification.Target is NamedTableReference t && t.SchemaObject.BaseIdentifier.Value == "MC_AutosyncStep");
+        Assert.Empty(inserts);
+        // A hook that ends its transaction is detected by the count and by the transaction's id.
+        Assert.Contains("CURRENT_TRANSACTION_ID()", step, StringComparison.Ordinal);
+        Assert.Contains("@@TRANCOUNT", step, StringComparison.Ordinal);
     }
 
     [Fact]

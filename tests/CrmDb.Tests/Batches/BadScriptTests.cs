@@ -28,7 +28,7 @@ public sealed class BadScriptTests : IDisposable
     [InlineData("SELECT 1\nGO -1", BatchErrorKind.InvalidGo, 2)]
     [InlineData("SELECT 1\nGO 99999999999", BatchErrorKind.InvalidGo, 2)]
     [InlineData(":connect srv", BatchErrorKind.UnsupportedCommand, 1)]
-    [InlineData("SELECT 1\n:exit", BatchErrorKind.UnsupportedCommand, 2)]
+    [InlineData("SELECT 1\n:xml on", BatchErrorKind.UnsupportedCommand, 2)]
     [InlineData(":out result.txt", BatchErrorKind.UnsupportedCommand, 1)]
     [InlineData(":listvar", BatchErrorKind.UnsupportedCommand, 1)]
     [InlineData(":setvar", BatchErrorKind.InvalidCommand, 1)]
@@ -38,6 +38,14 @@ public sealed class BadScriptTests : IDisposable
     [InlineData(":on error maybe", BatchErrorKind.InvalidCommand, 1)]
     [InlineData(":r", BatchErrorKind.InvalidCommand, 1)]
     [InlineData(":setvar Nope", BatchErrorKind.UndefinedVariable, 1)]
+    [InlineData("SELECT 1\nED", BatchErrorKind.RefusedCommand, 2)]
+    [InlineData("SELECT 1\n:ed", BatchErrorKind.RefusedCommand, 2)]
+    [InlineData("SELECT 1\nGO\n!! del C:\\x", BatchErrorKind.RefusedCommand, 3)]
+    [InlineData(":!! ls", BatchErrorKind.RefusedCommand, 1)]
+    [InlineData("SELECT 1\nEXIT(SELECT 5)", BatchErrorKind.ExitQueryRefused, 2)]
+    [InlineData(":exit(SELECT 5)", BatchErrorKind.ExitQueryRefused, 1)]
+    [InlineData("EXIT now", BatchErrorKind.InvalidCommand, 1)]
+    [InlineData("RESET all", BatchErrorKind.InvalidCommand, 1)]
     public void A_bad_script_is_a_typed_error_with_its_line(string script, BatchErrorKind kind, int line)
     {
         var error = Splitting.Error(script);

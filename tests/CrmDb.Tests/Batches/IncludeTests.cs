@@ -82,12 +82,38 @@ public sealed class IncludeTests
     [Fact]
     public void A_missing_include_is_an_error_at_the_r_line()
     {
+        System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.GetCultureInfo("fr");
         var error = Splitting.Error("SELECT 1\n:r nowhere.sql");
 
-        Assert.Equal(BatchErrorKind.FileNotFound, error.Kind);
+        Assert.Equal(BatchErrorKind.IncludeNotFound, error.Kind);
         Assert.Equal("main.sql", error.File);
         Assert.Equal(2, error.Line);
         Assert.Contains("nowhere.sql", error.Message, StringComparison.Ordinal);
+        // The message names the :r line, not only the file.
+        Assert.StartsWith("main.sql, ligne 2 : :r : fichier introuvable", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Includes_nested_deeper_than_the_limit_are_an_error_at_the_r_line_that_goes_too_deep()
+    {
+        // a0 includes a1, which includes a2, ... : a chain as deep as wanted, never a cycle.
+        var files = Enumerable.Range(0, 12).ToDictionary(i => $"a{i}.sql", i => $"SELECT {i}\n:r a{i + 1}.sql");
+        files["a12.sql"] = "SELECT 12";
+        var options = (int depth) => new BatchReaderOptions
+        {
+            MaxIncludeDepth = depth,
+            Open = path => files.TryGetValue(Path.GetFileName(path), out string? text) ? new StringReader(text) : throw new FileNotFoundException(path),
+        };
+
+        var all = new BatchReader(options(13)).Read(new StringReader(":r a0.sql"), "main.sql", Splitting.Folder).ToList();
+        var error = Assert.Throws<BatchScriptException>(() => new BatchReader(options(5)).Read(new StringReader(":r a0.sql"), "main.sql", Splitting.Folder).ToList());
+
+        Assert.Single(all);
+        Assert.Equal(BatchErrorKind.IncludeTooDeep, error.Kind);
+        Assert.EndsWith("a4.sql", error.File, StringComparison.Ordinal);
+        Assert.Equal(2, error.Line);
+        Assert.Equal(BatchReaderOptions.DefaultMaxIncludeDepth, new BatchReaderOptions().MaxIncludeDepth);
+        Assert.InRange(BatchReaderOptions.DefaultMaxIncludeDepth, 32, 1000);
     }
 
     [Fact]

@@ -64,6 +64,17 @@ public sealed class SplitterCorpusTests
         new("a : line inside a string is text", "SELECT 'a\n:connect x\n'", ["1|1|SELECT 'a\n:connect x\n'"], "both"),
         new("a sqlcmd line inside a batch is removed from it", "SELECT 1\n:setvar V 2\nSELECT $(V)", ["1|1|SELECT 1\nSELECT 2"], "go-sqlcmd (\"select 1\\n:list\\nselect 2\")"),
         new("last batch without GO", "SELECT 1\nGO\nSELECT 2\n-- end", ["1|1|SELECT 1", "3|1|SELECT 2\n-- end"], "both"),
+        new("EXIT ends the script and discards the pending batch", "SELECT 1\nGO\nSELECT 2\nEXIT\nSELECT 3", ["1|1|SELECT 1", "EXIT|4"],
+            "sqlcmd (EXIT without parentheses quits without running the batch); go-sqlcmd the same. Before: sent to the server as text."),
+        new("EXIT() runs the pending batch, then ends", "SELECT 1\nEXIT()\nSELECT 3", ["1|1|SELECT 1", "EXIT|2"], "sqlcmd: \"EXIT() executes the batch, then quits\""),
+        new("QUIT in any case, indented, discards the pending batch", "SELECT 1\n  quit\nSELECT 2", ["EXIT|2"], "sqlcmd"),
+        new("the colon forms behave the same", "SELECT 1\nGO\n:Exit\nSELECT 2", ["1|1|SELECT 1", "EXIT|3"], "sqlcmd (commands may start with a colon)"),
+        new("EXIT with a trailing -- comment", "SELECT 1\nGO\nEXIT -- fin", ["1|1|SELECT 1", "EXIT|3"], "go-sqlcmd"),
+        new("RESET empties the pending batch", "SELECT 1\nRESET\nSELECT 2", ["3|1|SELECT 2"], "sqlcmd: \"RESET clears the statement cache\""),
+        new(":reset is RESET", "SELECT 1\n:reset\nSELECT 2\nGO", ["3|1|SELECT 2"], "sqlcmd"),
+        new("EXIT inside a string is text", "SELECT '\nEXIT\n'", ["1|1|SELECT '\nEXIT\n'"], "both: commands only start a line in code"),
+        new("QUIT inside a block comment is text", "/*\nQUIT\n*/ SELECT 1", ["1|1|/*\nQUIT\n*/ SELECT 1"], "both"),
+        new("a word that starts with exit is text", "SELECT\nexit_code, edition\nFROM t", ["1|1|SELECT\nexit_code, edition\nFROM t"], "both: the command is a whole word"),
     ];
 
     [Theory]
@@ -72,9 +83,12 @@ public sealed class SplitterCorpusTests
     {
         var batches = Splitting.Split(@case.Script);
 
-        var actual = batches.Select(b => $"{b.StartLine}|{b.Count}|{b.Text}").ToArray();
+        var actual = batches.Select(b => b.EndsRun ? $"EXIT|{b.StartLine}" : $"{b.StartLine}|{b.Count}|{b.Text}").ToArray();
         Assert.Equal(@case.Expected, actual);
-        Assert.Equal(Enumerable.Range(1, batches.Count), batches.Select(b => b.Index));
+        var runnable = batches.Where(b => !b.EndsRun).ToList();
+        Assert.Equal(Enumerable.Range(1, runnable.Count), runnable.Select(b => b.Index));
+        // An EXIT mark is always last: nothing after it is read.
+        Assert.All(batches.SkipLast(1), b => Assert.False(b.EndsRun));
     }
 
     public static TheoryData<string, string> Substitutions() => new()

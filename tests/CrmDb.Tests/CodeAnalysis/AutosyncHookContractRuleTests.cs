@@ -2,38 +2,17 @@ using CrmDb.CodeAnalysis;
 
 namespace CrmDb.Tests.CodeAnalysis;
 
-/// <summary>CRMDB01: AUTOSYNC_ procedures follow the hook contract (docs/design.md decisions 1 and 2).</summary>
+/// <summary>
+/// CRMDB01 where it reports: the name on the procedure's name, each parameter on its line, in
+/// the runner's words. Which hooks pass is HookContractTableTests' subject.
+/// </summary>
 public sealed class AutosyncHookContractRuleTests
 {
     [Fact]
-    public void A_hook_with_every_contract_parameter_in_each_allowed_form_and_a_defaulted_extra_is_not_reported()
+    public void A_name_off_the_pattern_is_reported_on_the_name_with_the_runners_reason()
     {
         var findings = RuleHarness.Run(RuleIds.AutosyncHookContract, """
-            CREATE PROCEDURE dbo.AUTOSYNC_0301_relances
-                @ErpIntegrationID int,
-                @ErpSymsStatus    nvarchar(10),
-                @GesComBaseInt    nvarchar(300),
-                @tokenAccount     bigint,
-                @Debug            bit = 0
-            AS
-            BEGIN
-                SET NOCOUNT ON;
-                RETURN 0;
-            END;
-            GO
-            CREATE PROCEDURE dbo.AUTOSYNC_10_tiers @erpsyncstatus nvarchar(max), @TokenAccount varchar(20)
-            AS
-                RETURN 0;
-            """);
-
-        Assert.Empty(findings);
-    }
-
-    [Fact]
-    public void A_name_whose_order_is_not_digits_is_reported_on_the_name()
-    {
-        var findings = RuleHarness.Run(RuleIds.AutosyncHookContract, """
-            CREATE PROCEDURE dbo.AUTOSYNC_first_relances
+            CREATE PROCEDURE dbo.[AUTOSYNC_0301_my-hook]
                 @ErpIntegrationID int
             AS
                 RETURN 0;
@@ -41,15 +20,8 @@ public sealed class AutosyncHookContractRuleTests
 
         var finding = Assert.Single(findings);
         Assert.Equal(1, finding.Line);
-        Assert.Contains("AUTOSYNC_<order>_<label>", finding.Message);
-    }
-
-    [Fact]
-    public void A_name_without_a_label_is_reported()
-    {
-        var findings = RuleHarness.Run(RuleIds.AutosyncHookContract, "CREATE PROCEDURE dbo.AUTOSYNC_0301_ AS RETURN 0;");
-
-        Assert.Single(findings);
+        Assert.Contains("le libellé « my-hook » contient autre chose que des lettres, des chiffres et _", finding.Message);
+        Assert.Contains("ne l'exécute jamais", finding.Message);
     }
 
     [Fact]
@@ -59,7 +31,7 @@ public sealed class AutosyncHookContractRuleTests
             CREATE PROCEDURE dbo.autosync_0400_factures
                 @ErpIntegrationID nvarchar(10),
                 @ErpSyncStatus    nvarchar(5),
-                @GesComBaseInt    varchar(300),
+                @GesComBaseInt    xml,
                 @tokenAccount     datetime,
                 @Customer         nvarchar(17),
                 @Result           int = NULL OUTPUT
@@ -68,9 +40,12 @@ public sealed class AutosyncHookContractRuleTests
             """);
 
         Assert.Equal([2, 3, 4, 5, 6], findings.Select(f => f.Line));
-        Assert.Contains("@ErpIntegrationID is declared NVARCHAR (10)", findings[0].Message, StringComparison.OrdinalIgnoreCase);
-        Assert.Contains("too short for 'warning'", findings[1].Message);
-        Assert.Contains("@Customer is not a hook parameter and has no default", findings[4].Message);
+        Assert.Contains("@ErpIntegrationID est déclaré nvarchar(10) : types acceptés int, bigint, nvarchar(11 ou plus)", findings[0].Message);
+        Assert.Contains("de 7 caractères ou plus", findings[1].Message);
+        Assert.Contains("@GesComBaseInt est déclaré xml", findings[2].Message);
+        Assert.Contains("@tokenAccount est déclaré datetime", findings[3].Message);
+        Assert.Contains("@Customer ne fait pas partie du contrat", findings[4].Message);
+        Assert.StartsWith("dbo.autosync_0400_factures : ", findings[0].Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -10,7 +10,7 @@ namespace CrmDb.Tests.CodeAnalysis;
 public sealed class CodeAnalysisBuildTests
 {
     [Fact]
-    public void A_rule_violation_fails_dotnet_build_of_a_sql_project_with_the_file_and_line()
+    public void Rule_violations_fail_dotnet_build_of_a_sql_project_with_the_file_and_line()
     {
         // Below the test output (inside the repository) so that Directory.Packages.props applies.
         string folder = Path.Combine(AppContext.BaseDirectory, "analysis-build-" + Guid.NewGuid().ToString("N")[..8]);
@@ -37,12 +37,21 @@ public sealed class CodeAnalysisBuildTests
                     EXEC (@sql);
                 END;
                 """);
+            // CRMDB01 runs the runtime's hook contract from CrmDb.Clr.dll: this proves the build
+            // loads it beside the rules (a label with '-' passed the old regex and never ran).
+            File.WriteAllText(Path.Combine(folder, "Hook.sql"), """
+                CREATE PROCEDURE [dbo].[AUTOSYNC_0301_my-hook]
+                AS
+                    RETURN 0;
+                """);
 
             var (exitCode, output) = DotnetBuild(folder, "Throwaway.sqlproj");
 
             Assert.True(exitCode != 0, "the build passed:\n" + output);
             string expected = Path.Combine(folder, "Bad.sql") + "(6,5): StaticCodeAnalysis error CRMDB02";
             Assert.True(output.Contains(expected, StringComparison.Ordinal), $"'{expected}' not in:\n{output}");
+            string hook = Path.Combine(folder, "Hook.sql") + "(1,18): StaticCodeAnalysis error CRMDB01";
+            Assert.True(output.Contains(hook, StringComparison.Ordinal), $"'{hook}' not in:\n{output}");
             Assert.False(File.Exists(Path.Combine(folder, "bin", Repository.Configuration, "Throwaway.dacpac")),
                 "a package that failed code analysis was left behind");
         }

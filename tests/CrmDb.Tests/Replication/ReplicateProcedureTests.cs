@@ -7,8 +7,9 @@ namespace CrmDb.Tests.Replication;
 
 /// <summary>
 /// What can be checked of dbo.MC_replicate without an engine (the tSQLt class
-/// ReplicationTests checks its behaviour): the agreed signature, the escaped LIKE, one
-/// parameterised sp_executesql of the CLR-built statement, the savepoint pattern, messages
+/// ReplicationTests checks its behaviour): the agreed signature, the escaped LIKE, the
+/// parameterised sp_executesql of the CLR-built statements (GesCom read before the transaction
+/// opens), no savepoint, errors that never doom a committable caller's transaction, messages
 /// through MC_print.
 /// </summary>
 public sealed class ReplicateProcedureTests
@@ -25,7 +26,7 @@ public sealed class ReplicateProcedureTests
         var parameters = Procedure.Value.Parameters;
 
         Assert.Equal(
-            ["@ErpIntegrationID int = NULL", "@tokenAccount int = NULL", "@Trace bit = 0", "@RowsChanged int = NULL OUTPUT", "@NewToken int = NULL OUTPUT", "@Help bit = 0"],
+            ["@ErpIntegrationID int = NULL", "@tokenAccount int = NULL", "@Trace bit = 0", "@Rollback bit = 0", "@RowsChanged int = NULL OUTPUT", "@NewToken int = NULL OUTPUT", "@Help bit = 0"],
             parameters.Select(Describe));
     }
 
@@ -39,7 +40,7 @@ public sealed class ReplicateProcedureTests
     }
 
     [Fact]
-    public void The_statement_runs_once_through_sp_executesql_with_the_token_as_a_parameter()
+    public void The_statements_run_through_sp_executesql_with_the_token_as_a_parameter_and_GesCom_is_read_before_the_transaction()
     {
         var executions = SqlParsing.All<ExecuteStatement>(Procedure.Value)
             .Select(e => e.ExecuteSpecification.ExecutableEntity)
@@ -47,21 +48,37 @@ public sealed class ReplicateProcedureTests
 
         // No EXEC (@text): dynamic SQL only through sp_executesql.
         Assert.DoesNotContain(executions, e => e is ExecutableStringList);
-        var call = Assert.Single(executions.OfType<ExecutableProcedureReference>(),
-            e => e.ProcedureReference.ProcedureReference.Name.BaseIdentifier.Value == "sp_executesql");
-        var arguments = call.Parameters;
-        Assert.Equal(5, arguments.Count);
-        Assert.Equal("@Statement", Assert.IsType<VariableReference>(arguments[0].ParameterValue).Name);
-        Assert.Equal(ReplicationStatementBuilder.ParameterDefinitions, Assert.IsType<StringLiteral>(arguments[1].ParameterValue).Value);
-        Assert.Equal("@TokenFrom", Assert.IsType<VariableReference>(arguments[2].ParameterValue).Name);
-        Assert.Equal(("@Changed", true), (((VariableReference)arguments[3].ParameterValue).Name, arguments[3].IsOutput));
-        Assert.Equal(("@HighestRead", true), (((VariableReference)arguments[4].ParameterValue).Name, arguments[4].IsOutput));
+        var calls = executions.OfType<ExecutableProcedureReference>()
+            .Where(e => e.ProcedureReference.ProcedureReference.Name.BaseIdentifier.Value == "sp_executesql")
+            .ToList();
+        Assert.Equal(["@Columns", "@Read", "@Write"], calls.Select(c => ((VariableReference)c.Parameters[0].ParameterValue).Name));
+        var read = calls[1].Parameters;
+        Assert.Equal(ReplicationStatementBuilder.ReadParameterDefinitions, Assert.IsType<StringLiteral>(read[1].ParameterValue).Value);
+        Assert.Equal("@ReadFrom", Assert.IsType<VariableReference>(read[2].ParameterValue).Name);
+        Assert.Equal(("@HighestRead", true), (((VariableReference)read[3].ParameterValue).Name, read[3].IsOutput));
+        var write = calls[2].Parameters;
+        Assert.Equal(ReplicationStatementBuilder.WriteParameterDefinitions, Assert.IsType<StringLiteral>(write[1].ParameterValue).Value);
+        Assert.Equal(("@Changed", true), (((VariableReference)write[2].ParameterValue).Name, write[2].IsOutput));
 
-        // The statement is the CLR's text, and no value is ever written into it.
-        var assigned = AssignmentsTo("@Statement");
-        var source = Assert.IsType<FunctionCall>(Assert.Single(assigned));
-        Assert.Equal("MC_replistatement", source.FunctionName.Value);
-        Assert.DoesNotContain(SqlParsing.All<VariableReference>(source), v => v.Name is "@TokenFrom" or "@tokenAccount");
+        // The remote read comes before the only BEGIN TRANSACTION, the local write after it.
+        var begin = Assert.Single(SqlParsing.All<BeginTransactionStatement>(Procedure.Value));
+        Assert.True(calls[1].StartOffset < begin.StartOffset && begin.StartOffset < calls[2].StartOffset);
+
+        // The statements are the CLR's text, one part each, and no value is ever written into them.
+        foreach (var (variable, part) in new[] { ("@Columns", "columns"), ("@Read", "read"), ("@Write", "write") })
+        {
+            var source = Assert.IsType<FunctionCall>(Assert.Single(AssignmentsTo(variable)));
+            Assert.Equal("MC_replistatement", source.FunctionName.Value);
+            Assert.Equal(part, Assert.IsType<StringLiteral>(source.Parameters[3]).Value);
+            Assert.DoesNotContain(SqlParsing.All<VariableReference>(source), v => v.Name is "@TokenFrom" or "@tokenAccount" or "@ReadFrom");
+        }
+
+        // The tables the statements fill are the ones the builder expects.
+        var tables = SqlParsing.All<CreateTableStatement>(Procedure.Value).Select(t => t.SchemaObjectName.BaseIdentifier.Value).ToList();
+        Assert.Equal([ReplicationStatementBuilder.SourceTable, ReplicationStatementBuilder.WatermarkTable], tables);
+        string text = File.ReadAllText(Repository.PathOf("database", "dbo", "StoredProcedures", "MC_replicate.sql"));
+        Assert.Contains(ReplicationStatementBuilder.SourceTableDefinition, text, StringComparison.Ordinal);
+        Assert.Contains(ReplicationStatementBuilder.WatermarkTableDefinition, text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -79,30 +96,39 @@ public sealed class ReplicateProcedureTests
     }
 
     [Fact]
-    public void It_commits_only_its_own_transaction_and_rolls_back_only_its_savepoint_in_the_caller_s()
+    public void It_ends_only_its_own_transaction_takes_no_savepoint_and_never_dooms_a_committable_caller_transaction()
     {
         var commits = SqlParsing.All<CommitTransactionStatement>(Procedure.Value);
         var rollbacks = SqlParsing.All<RollbackTransactionStatement>(Procedure.Value);
         var ifs = SqlParsing.All<IfStatement>(Procedure.Value);
 
-        var commit = Assert.Single(commits);
-        Assert.Equal("@TranCount = 0", Condition(ifs.Single(i => i.ThenStatement == commit)));
+        Assert.Empty(SqlParsing.All<SaveTransactionStatement>(Procedure.Value));
+        Assert.All(rollbacks, r => Assert.Null(r.Name));
+        Assert.Single(commits);
         Assert.Equal(2, rollbacks.Count);
-        var own = rollbacks.Single(r => r.Name is null);
-        var savepoint = rollbacks.Single(r => r.Name is not null);
-        Assert.Equal("MC_replicate", savepoint.Name.Identifier.Value);
-        Assert.Equal("@TranCount = 0 AND XACT_STATE() <> 0", Condition(ifs.Single(i => i.ThenStatement == own)));
-        Assert.Equal("@TranCount > 0 AND XACT_STATE() = 1", Condition(ifs.Single(i => i.ThenStatement == savepoint)));
-        Assert.Equal("MC_replicate", Assert.Single(SqlParsing.All<SaveTransactionStatement>(Procedure.Value)).Name.Identifier.Value);
-        // The error goes back to the caller.
+        // Both ends of its own transaction sit under IF @TranCount = 0 (the simulation rolls back).
+        var own = ifs.Single(i => i.ThenStatement is BeginEndBlockStatement block
+            && block.StatementList.Statements.OfType<IfStatement>().Any(inner => inner.ElseStatement == commits[0]));
+        Assert.Equal("@TranCount = 0", Condition(own));
+        Assert.Equal("@TranCount = 0 AND XACT_STATE() <> 0", Condition(ifs.Single(i => i.ThenStatement == rollbacks[1])));
+        // In a caller's transaction that is still committable the error is raised with RAISERROR
+        // (THROW would doom it under XACT_ABORT); elsewhere the original error is thrown again.
+        var guarded = ifs.Single(i => Condition(i) == "@TranCount > 0 AND XACT_STATE() = 1");
+        Assert.Single(SqlParsing.All<RaiseErrorStatement>(guarded.ThenStatement));
         Assert.Contains(SqlParsing.All<ThrowStatement>(Procedure.Value), t => t.ErrorNumber is null);
+        Assert.DoesNotContain(SqlParsing.All<ThrowStatement>(Procedure.Value), t => t.ErrorNumber is not null);
     }
 
     [Fact]
-    public void Messages_go_through_MC_print_only()
+    public void Messages_go_through_MC_print_only_and_errors_through_RAISERROR_with_the_text_as_an_argument()
     {
         Assert.Empty(SqlParsing.All<PrintStatement>(Procedure.Value));
-        Assert.Empty(SqlParsing.All<RaiseErrorStatement>(Procedure.Value));
+        // RAISERROR only raises errors (severity 16), its text an argument of '%s'.
+        Assert.All(SqlParsing.All<RaiseErrorStatement>(Procedure.Value), r =>
+        {
+            Assert.Equal("%s", Assert.IsType<StringLiteral>(r.FirstParameter).Value);
+            Assert.Equal("16", Assert.IsType<IntegerLiteral>(r.SecondParameter).Value);
+        });
         Assert.Contains(SqlParsing.All<ExecuteStatement>(Procedure.Value), e =>
             e.ExecuteSpecification.ExecutableEntity is ExecutableProcedureReference p
             && p.ProcedureReference.ProcedureReference.Name.BaseIdentifier.Value == "MC_print");

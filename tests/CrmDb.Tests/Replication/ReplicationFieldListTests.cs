@@ -80,11 +80,20 @@ public sealed class ReplicationFieldListTests
             ReplicationStatementBuilder.BuildCheck(Local, "[CT_NumPayeur]", "nvarchar(17)"),
             ReplicationEntryPoints.ReplicationCheck(new SqlString(""), new SqlString(GesComDatabase), new SqlString("[CT_NumPayeur]"), new SqlString("nvarchar(17)")).Value);
 
+        var fields = new SqlString(ReplicationFieldList.Format(AllKinds));
         Assert.Equal(
-            ReplicationStatementBuilder.Build(Local, AllKinds),
-            ReplicationEntryPoints.ReplicationStatement(new SqlString(""), new SqlString(GesComDatabase), new SqlString(ReplicationFieldList.Format(AllKinds))).Value);
+            ReplicationStatementBuilder.BuildColumns(AllKinds),
+            ReplicationEntryPoints.ReplicationStatement(new SqlString(""), new SqlString(GesComDatabase), fields, new SqlString("columns")).Value);
         Assert.Equal(
-            ReplicationStatementBuilder.Build(Local, []),
-            ReplicationEntryPoints.ReplicationStatement(new SqlString(""), new SqlString(GesComDatabase), SqlString.Null).Value);
+            ReplicationStatementBuilder.BuildRead(Local, AllKinds),
+            ReplicationEntryPoints.ReplicationStatement(new SqlString(""), new SqlString(GesComDatabase), fields, new SqlString("read")).Value);
+        Assert.Equal(
+            ReplicationStatementBuilder.BuildWrite(AllKinds),
+            ReplicationEntryPoints.ReplicationStatement(new SqlString(""), new SqlString(GesComDatabase), fields, new SqlString("write")).Value);
+        Assert.Equal(
+            ReplicationStatementBuilder.BuildRead(Local, []),
+            ReplicationEntryPoints.ReplicationStatement(new SqlString(""), new SqlString(GesComDatabase), SqlString.Null, new SqlString("read")).Value);
+        Assert.Equal(string.Empty, ReplicationEntryPoints.ReplicationStatement(new SqlString(""), new SqlString(GesComDatabase), SqlString.Null, new SqlString("columns")).Value);
+        Assert.Throws<ArgumentException>(() => ReplicationEntryPoints.ReplicationStatement(new SqlString(""), new SqlString(GesComDatabase), fields, new SqlString("all")));
     }
 }

@@ -7,63 +7,92 @@ using static CrmDb.Tests.Replication.ReplicationSamples;
 namespace CrmDb.Tests.Replication;
 
 /// <summary>
-/// The one replication statement (issue 5, item 1 and 2): read GesCom into a local table, one
-/// UPDATE of dbo.Account where a value differs, the token as a parameter.
+/// The replication statements: the columns of the local table, the read of GesCom into it (the
+/// only remote statement, run before the transaction), one local UPDATE of dbo.Account where a
+/// value differs, each field from its own watermark; the token as a parameter.
 /// </summary>
 public sealed class ReplicationStatementBuilderTests
 {
     [Fact]
-    public void The_statement_reads_GesCom_once_then_writes_Account_with_one_UPDATE()
+    public void The_read_copies_GesCom_once_into_the_local_table_and_the_write_is_one_UPDATE()
     {
-        string sql = ReplicationStatementBuilder.Build(Local, AllKinds);
+        var read = ParseBatch(ReplicationStatementBuilder.BuildRead(Local, AllKinds)).Statements;
+        var write = ParseBatch(ReplicationStatementBuilder.BuildWrite(AllKinds)).Statements;
+        var columns = Assert.IsType<AlterTableAddTableElementStatement>(Assert.Single(ParseBatch(ReplicationStatementBuilder.BuildColumns(AllKinds)).Statements));
 
-        var statements = ParseBatch(sql).Statements;
-
+        Assert.Equal("#MC_replicate_source", columns.SchemaObjectName.BaseIdentifier.Value);
+        Assert.Equal(["v1", "v2", "v3"], columns.Definition.ColumnDefinitions.Select(c => c.ColumnIdentifier.Value));
         Assert.Collection(
-            statements,
-            s => Assert.Equal("#MC_replicate_source", Assert.IsType<SelectStatement>(s).Into.BaseIdentifier.Value),
-            s => Assert.IsType<SelectStatement>(s),
+            read,
+            s => Assert.Equal("#MC_replicate_source", Assert.IsType<InsertStatement>(s).InsertSpecification.Target is NamedTableReference t ? t.SchemaObject.BaseIdentifier.Value : null),
+            s => Assert.IsType<SelectStatement>(s));
+        Assert.Collection(
+            write,
             s => Assert.Equal("A", ((NamedTableReference)Assert.IsType<UpdateStatement>(s).UpdateSpecification.Target).SchemaObject.BaseIdentifier.Value),
-            s => Assert.Equal("@RowsChanged", Assert.IsType<SetVariableStatement>(s).Variable.Name),
-            s => Assert.IsType<DropTableStatement>(s));
-        var read = (QuerySpecification)((SelectStatement)statements[0]).QueryExpression;
-        var source = (NamedTableReference)Assert.Single(read.FromClause.TableReferences);
+            s => Assert.Equal("@RowsChanged", Assert.IsType<SetVariableStatement>(s).Variable.Name));
+        var query = (QuerySpecification)((SelectInsertSource)((InsertStatement)read[0]).InsertSpecification.InsertSource).Select;
+        var source = (NamedTableReference)Assert.Single(query.FromClause.TableReferences);
         Assert.Equal(["GesCom", "dbo", "F_COMPTET"], source.SchemaObject.Identifiers.Select(i => i.Value));
         Assert.Equal("G", source.Alias.Value);
         // CT_Num, cbReplication, then one value per field.
-        Assert.Equal(2 + AllKinds.Count, read.SelectElements.Count);
+        Assert.Equal(2 + AllKinds.Count, query.SelectElements.Count);
+        // Only the read names GesCom: the write is local.
+        Assert.DoesNotContain(SqlParsing.All<SchemaObjectName>(ParseBatch(ReplicationStatementBuilder.BuildWrite(AllKinds))),
+            n => n.ServerIdentifier is not null || n.DatabaseIdentifier is not null);
     }
 
     [Fact]
     public void The_token_is_a_parameter_and_never_part_of_the_text()
     {
-        string sql = ReplicationStatementBuilder.Build(Local, [Column]);
+        var read = ParseBatch(ReplicationStatementBuilder.BuildRead(Local, [Column]));
+        var write = ParseBatch(ReplicationStatementBuilder.BuildWrite([Column]));
 
-        var batch = ParseBatch(sql);
-        var read = (QuerySpecification)((SelectStatement)batch.Statements[0]).QueryExpression;
-        var filter = Assert.IsType<BooleanComparisonExpression>(read.WhereClause.SearchCondition);
+        var query = (QuerySpecification)((SelectInsertSource)((InsertStatement)read.Statements[0]).InsertSpecification.InsertSource).Select;
+        var filter = Assert.IsType<BooleanComparisonExpression>(query.WhereClause.SearchCondition);
         Assert.Equal(BooleanComparisonType.GreaterThanOrEqualTo, filter.ComparisonType);
         Assert.Equal(["G", "cbReplication"], Parts(Assert.IsType<ColumnReferenceExpression>(filter.FirstExpression)));
         Assert.Equal("@token", Assert.IsType<VariableReference>(filter.SecondExpression).Name);
-        // No number but the column types' lengths: nothing of a token value is in the text.
-        var typeLengths = SqlParsing.All<SqlDataTypeReference>(batch).SelectMany(t => t.Parameters).ToList();
-        Assert.All(SqlParsing.All<IntegerLiteral>(batch), literal => Assert.Contains(literal, typeLengths));
+        // No number in the read but the column types' lengths, none in the write but the field
+        // numbers of the watermark table: nothing of a token value is in the text.
+        var typeLengths = SqlParsing.All<SqlDataTypeReference>(read).SelectMany(t => t.Parameters).ToList();
+        Assert.All(SqlParsing.All<IntegerLiteral>(read), literal => Assert.Contains(literal, typeLengths));
+        Assert.Equal(["1", "1"], SqlParsing.All<IntegerLiteral>(write).Select(l => l.Value));
 
-        // Every variable of the statement is one that sp_executesql declares with ParameterDefinitions.
-        var declared = SqlParsing.All<ProcedureParameter>(SqlParsing.Parse(
-                "CREATE PROCEDURE dbo.p " + ReplicationStatementBuilder.ParameterDefinitions + " AS RETURN 0;"))
-            .Select(p => p.VariableName.Value)
-            .ToList();
-        Assert.Equal(["@token", "@RowsChanged", "@NewToken"], declared);
-        Assert.All(SqlParsing.All<VariableReference>(batch), v => Assert.Contains(v.Name, declared));
+        // Every variable of each statement is one that sp_executesql declares for it.
+        Assert.All(SqlParsing.All<VariableReference>(read), v => Assert.Contains(v.Name, Declared(ReplicationStatementBuilder.ReadParameterDefinitions)));
+        Assert.All(SqlParsing.All<VariableReference>(write), v => Assert.Contains(v.Name, Declared(ReplicationStatementBuilder.WriteParameterDefinitions)));
+        Assert.Equal(["@token", "@NewToken"], Declared(ReplicationStatementBuilder.ReadParameterDefinitions));
+        Assert.Equal(["@RowsChanged"], Declared(ReplicationStatementBuilder.WriteParameterDefinitions));
+        Assert.Equal(["@token", "@RowsChanged", "@NewToken"], Declared(ReplicationStatementBuilder.ParameterDefinitions));
+    }
+
+    [Fact]
+    public void Each_field_takes_a_row_only_from_its_own_watermark()
+    {
+        var update = ParseBatch(ReplicationStatementBuilder.BuildWrite(AllKinds)).Statements.OfType<UpdateStatement>().Single().UpdateSpecification;
+
+        var sets = update.SetClauses.Cast<AssignmentSetClause>().ToList();
+        for (int i = 0; i < sets.Count; i++)
+        {
+            // A.<column> = CASE WHEN S.cbReplication >= (SELECT W.Token FROM #MC_replicate_watermark AS W WHERE W.FieldNo = i + 1) THEN S.v<i+1> ELSE A.<column> END
+            var value = Assert.IsType<SearchedCaseExpression>(sets[i].NewValue);
+            var when = Assert.Single(value.WhenClauses);
+            var test = Assert.IsType<BooleanComparisonExpression>(when.WhenExpression);
+            Assert.Equal(["S", "cbReplication"], Parts((ColumnReferenceExpression)test.FirstExpression));
+            var token = Assert.IsType<ScalarSubquery>(test.SecondExpression);
+            var lookup = (QuerySpecification)token.QueryExpression;
+            Assert.Equal("#MC_replicate_watermark", ((NamedTableReference)Assert.Single(lookup.FromClause.TableReferences)).SchemaObject.BaseIdentifier.Value);
+            var number = (BooleanComparisonExpression)lookup.WhereClause.SearchCondition;
+            Assert.Equal((i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), Assert.IsType<IntegerLiteral>(number.SecondExpression).Value);
+            Assert.Equal(["S", "v" + (i + 1)], Parts((ColumnReferenceExpression)when.ThenExpression));
+            Assert.Equal(["A", AllKinds[i].Column], Parts((ColumnReferenceExpression)value.ElseExpression));
+        }
     }
 
     [Fact]
     public void Only_rows_where_a_value_differs_are_written_NULLs_included()
     {
-        string sql = ReplicationStatementBuilder.Build(Local, AllKinds);
-
-        var update = ParseBatch(sql).Statements.OfType<UpdateStatement>().Single().UpdateSpecification;
+        var update = ParseBatch(ReplicationStatementBuilder.BuildWrite(AllKinds)).Statements.OfType<UpdateStatement>().Single().UpdateSpecification;
 
         // WHERE EXISTS (SELECT <current values> EXCEPT SELECT <new values>): EXCEPT compares NULL
         // with NULL as equal and NULL with a value as different, which = and <> do not.
@@ -71,16 +100,19 @@ public sealed class ReplicationStatementBuilderTests
         var except = Assert.IsType<BinaryQueryExpression>(exists.Subquery.QueryExpression);
         Assert.Equal(BinaryQueryExpressionType.Except, except.BinaryQueryExpressionType);
         var current = ((QuerySpecification)except.FirstQueryExpression).SelectElements.Cast<SelectScalarExpression>().Select(e => (ColumnReferenceExpression)e.Expression).ToList();
-        var next = ((QuerySpecification)except.SecondQueryExpression).SelectElements.Cast<SelectScalarExpression>().Select(e => (ColumnReferenceExpression)e.Expression).ToList();
+        var next = ((QuerySpecification)except.SecondQueryExpression).SelectElements.Cast<SelectScalarExpression>().Select(e => (ParenthesisExpression)e.Expression).ToList();
         Assert.Equal(AllKinds.Select(f => "A." + f.Column), current.Select(c => string.Join('.', Parts(c))));
-        Assert.Equal(["S.v1", "S.v2", "S.v3"], next.Select(c => string.Join('.', Parts(c))));
+        // The new values are the SET's own (GesCom's from the field's watermark, else the current one).
+        var sets = update.SetClauses.Cast<AssignmentSetClause>().ToList();
+        Assert.Equal(sets.Select(c => Text(c.NewValue)), next.Select(n => Text(n.Expression)));
         // Character values compare under a binary collation, so a change of case or accent counts.
-        Assert.All(current.Concat(next), c => Assert.Equal("Latin1_General_BIN2", c.Collation?.Value));
+        Assert.All(current, c => Assert.Equal("Latin1_General_BIN2", c.Collation?.Value));
+        Assert.All(next, n => Assert.Equal("Latin1_General_BIN2", n.Collation?.Value));
 
         // Every field is written by the same UPDATE.
         Assert.Equal(
             AllKinds.Select(f => f.Column),
-            update.SetClauses.Cast<AssignmentSetClause>().Select(c => c.Column.MultiPartIdentifier.Identifiers[^1].Value));
+            sets.Select(c => c.Column.MultiPartIdentifier.Identifiers[^1].Value));
     }
 
     [Fact]
@@ -93,8 +125,10 @@ public sealed class ReplicationStatementBuilderTests
         var update = ParseBatch(sql).Statements.OfType<UpdateStatement>().Single().UpdateSpecification;
         var except = (BinaryQueryExpression)((ExistsPredicate)update.WhereClause.SearchCondition).Subquery.QueryExpression;
         var current = ((QuerySpecification)except.FirstQueryExpression).SelectElements.Cast<SelectScalarExpression>().Select(e => (ColumnReferenceExpression)e.Expression).ToList();
+        var next = ((QuerySpecification)except.SecondQueryExpression).SelectElements.Cast<SelectScalarExpression>().Select(e => (ParenthesisExpression)e.Expression).ToList();
         Assert.Equal("Latin1_General_BIN2", current[0].Collation?.Value);
         Assert.Null(current[1].Collation);
+        Assert.Null(next[1].Collation);
         Assert.Contains("CONVERT(numeric(24,6), (\nCT_Encours\n", sql, StringComparison.Ordinal);
     }
 
@@ -142,17 +176,16 @@ public sealed class ReplicationStatementBuilderTests
     }
 
     [Fact]
-    public void Without_a_valid_field_the_cycle_still_sends_one_statement_that_reads_the_watermark()
+    public void Without_a_valid_field_the_cycle_still_reads_the_watermark_and_writes_nothing()
     {
-        string sql = ReplicationStatementBuilder.Build(Local, []);
+        var read = ParseBatch(ReplicationStatementBuilder.BuildRead(Local, [])).Statements;
+        var write = ParseBatch(ReplicationStatementBuilder.BuildWrite([])).Statements;
 
-        var statements = ParseBatch(sql).Statements;
-
-        Assert.Equal(2, statements.Count);
-        var read = (QuerySpecification)Assert.IsType<SelectStatement>(statements[0]).QueryExpression;
-        Assert.Equal("MAX", ((FunctionCall)((SelectSetVariable)Assert.Single(read.SelectElements)).Expression).FunctionName.Value);
-        Assert.Equal("@RowsChanged", Assert.IsType<SetVariableStatement>(statements[1]).Variable.Name);
-        Assert.Empty(SqlParsing.All<UpdateStatement>(ParseBatch(sql)));
+        var query = (QuerySpecification)Assert.IsType<SelectStatement>(Assert.Single(read)).QueryExpression;
+        Assert.Equal("MAX", ((FunctionCall)((SelectSetVariable)Assert.Single(query.SelectElements)).Expression).FunctionName.Value);
+        Assert.Equal("@RowsChanged", Assert.IsType<SetVariableStatement>(Assert.Single(write)).Variable.Name);
+        Assert.Equal(string.Empty, ReplicationStatementBuilder.BuildColumns([]));
+        Assert.Empty(SqlParsing.All<UpdateStatement>(ParseBatch(ReplicationStatementBuilder.Build(Local, []))));
     }
 
     [Fact]
@@ -165,12 +198,14 @@ public sealed class ReplicationStatementBuilderTests
         string sql = ReplicationStatementBuilder.Build(location, [field]);
 
         var batch = ParseBatch(sql);
-        Assert.Equal(5, batch.Statements.Count);
-        Assert.Single(SqlParsing.All<DropTableStatement>(batch));
-        Assert.Equal("#MC_replicate_source", SqlParsing.All<DropTableStatement>(batch)[0].Objects.Single().BaseIdentifier.Value);
+        // The two tables, the watermarks, the columns, the read (2), the write (2), the two drops.
+        Assert.Equal(10, batch.Statements.Count);
+        Assert.Equal(["#MC_replicate_watermark", "#MC_replicate_source"],
+            SqlParsing.All<DropTableStatement>(batch).Select(d => d.Objects.Single().BaseIdentifier.Value));
         var set = (AssignmentSetClause)batch.Statements.OfType<UpdateStatement>().Single().UpdateSpecification.SetClauses.Single();
         Assert.Equal(column, set.Column.MultiPartIdentifier.Identifiers[^1].Value);
-        var source = (NamedTableReference)((QuerySpecification)((SelectStatement)batch.Statements[0]).QueryExpression).FromClause.TableReferences.Single();
+        var read = (QuerySpecification)((SelectInsertSource)batch.Statements.OfType<InsertStatement>().Last().InsertSpecification.InsertSource).Select;
+        var source = (NamedTableReference)read.FromClause.TableReferences.Single();
         Assert.Equal("srv]; DROP DATABASE CRM; --", source.SchemaObject.ServerIdentifier.Value);
         Assert.Equal("db'x]]", source.SchemaObject.DatabaseIdentifier.Value);
     }
@@ -232,4 +267,13 @@ public sealed class ReplicationStatementBuilderTests
         Assert.Equal("SELECT G.CT_Num, G.cbReplication\nFROM [S].[B].dbo.F_COMPTET AS G;", check);
         Assert.Single(ParseBatch(check).Statements);
     }
+
+    private static List<string> Declared(string definitions) =>
+        SqlParsing.All<ProcedureParameter>(SqlParsing.Parse("CREATE PROCEDURE dbo.p " + definitions + " AS RETURN 0;"))
+            .Select(p => p.VariableName.Value)
+            .ToList();
+
+    private static string Text(TSqlFragment fragment) =>
+        string.Concat(Enumerable.Range(fragment.FirstTokenIndex, fragment.LastTokenIndex - fragment.FirstTokenIndex + 1)
+            .Select(i => fragment.ScriptTokenStream[i].Text));
 }

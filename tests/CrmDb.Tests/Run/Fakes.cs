@@ -3,10 +3,12 @@ using CrmDb.Runner.Processing;
 
 namespace CrmDb.Tests.Run;
 
-/// <summary>A clock fixed at a date, in UTC.</summary>
+/// <summary>A clock fixed at a date, in UTC, whose stopwatch never moves (durations are 0 however slow the machine).</summary>
 internal sealed class FixedTime(DateTimeOffset now) : TimeProvider
 {
     public override DateTimeOffset GetUtcNow() => now;
+
+    public override long GetTimestamp() => 0;
 
     public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
 }
@@ -29,10 +31,10 @@ internal sealed class FakeJournal : IScriptJournal
         return Task.FromResult(id);
     }
 
-    public Task FinishAsync(long id, bool succeeded, int failedBatches, CancellationToken cancellationToken)
+    public Task FinishAsync(long id, string status, int failedBatches, CancellationToken cancellationToken)
     {
         int i = Rows.FindIndex(r => r.Id == id);
-        Rows[i] = Rows[i] with { Status = succeeded ? JournalEntry.Success : JournalEntry.Failed, FailedBatches = failedBatches };
+        Rows[i] = Rows[i] with { Status = status, FailedBatches = failedBatches };
         return Task.FromResult(0);
     }
 }
@@ -97,8 +99,11 @@ internal sealed class FakeSession : IRunSession, IRunEnvironment
 
     public IScriptJournal Journal => FakeJournal;
 
+    public Action? OnConnect { get; set; }
+
     public Task<IRunSession> ConnectAsync(string connectionString, CancellationToken cancellationToken)
     {
+        OnConnect?.Invoke();
         Connections++;
         return Task.FromResult<IRunSession>(this);
     }

@@ -33,11 +33,11 @@ public sealed class LogTests : IDisposable
     }
 
     [Fact]
-    public void A_run_removes_the_component_s_earlier_logs_and_no_other_file()
+    public void A_run_replaces_the_component_s_earlier_logs_and_no_other_file()
     {
         Directory.CreateDirectory(fixture.Logs);
         string[] mine = ["20260101bachsql_A.log", "20260305bachsql_a.log"];
-        string[] others = ["20260101bachsql_A_B.log", "20260101bachsql_AB.log", "20260101bachsql_A.B.log", "notes.txt", "20260101autre_A.log"];
+        string[] others = ["20260101bachsql_A_B.log", "20260101bachsql_AB.log", "20260101bachsql_A.B.log", "notes.txt", "20260101autre_A.log", "20260101bachsql_A.dry-run.log"];
         foreach (string name in mine.Concat(others))
         {
             File.WriteAllText(Path.Combine(fixture.Logs, name), "ancien");
@@ -45,11 +45,81 @@ public sealed class LogTests : IDisposable
 
         fixture.Write("x.sql", "SELECT 1");
 
-        fixture.Run(fixture.Request("A") with { DryRun = true });
+        fixture.Run(fixture.Request("A"));
 
         var left = Directory.GetFiles(fixture.Logs).Select(Path.GetFileName).Order(StringComparer.Ordinal);
         Assert.Equal(others.Append("20260307bachsql_A.log").Order(StringComparer.Ordinal), left);
         Assert.Single(BachsqlLogFiles.Find(fixture.Logs, "A"));
+    }
+
+    [Fact]
+    public void The_last_log_survives_until_the_run_is_connected_and_is_then_replaced_by_a_rename()
+    {
+        Directory.CreateDirectory(fixture.Logs);
+        string today = fixture.LogPath("CRMPLUS");
+        File.WriteAllText(today, "log du run de ce matin");
+        fixture.Write("a.sql", "SELECT 1");
+        string? atConnection = null;
+        string[]? filesWhileRunning = null;
+        fixture.Database.OnConnect = () => atConnection = File.ReadAllText(today);
+        fixture.Database.Executor.OnExecute = _ => filesWhileRunning = Directory.GetFiles(fixture.Logs).Select(Path.GetFileName).ToArray()!;
+
+        var (result, _) = fixture.Run(fixture.Request());
+
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        Assert.Equal("log du run de ce matin", atConnection);
+        // While the scripts run, the log has its final name (no .partial left) beside the lock.
+        Assert.Equal(["20260307bachsql_CRMPLUS.log", "bachsql_CRMPLUS.lock"], filesWhileRunning!.Order(StringComparer.Ordinal));
+        Assert.StartsWith("crmdb run CRMPLUS", fixture.ReadLog("CRMPLUS").TrimStart('\uFEFF'), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_dry_run_writes_its_own_log_and_never_touches_the_real_one()
+    {
+        Directory.CreateDirectory(fixture.Logs);
+        string real = Path.Combine(fixture.Logs, "20260306bachsql_CRMPLUS.log");
+        File.WriteAllText(real, "dernier vrai run");
+        fixture.Write("a.sql", "SELECT 1");
+
+        var (result, _) = fixture.Run(fixture.Request() with { DryRun = true });
+
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        Assert.Equal("dernier vrai run", File.ReadAllText(real));
+        Assert.Equal(Path.Combine(fixture.Logs, "20260307bachsql_CRMPLUS.dry-run.log"), result.LogPath);
+        Assert.Contains("crmdb run CRMPLUS (simulation)", File.ReadAllText(result.LogPath!), StringComparison.Ordinal);
+        Assert.Equal(0, fixture.Database.Connections);
+    }
+
+    [Fact]
+    public void A_run_refused_for_a_script_error_keeps_the_last_log_and_appends_a_dated_line_to_it()
+    {
+        Directory.CreateDirectory(fixture.Logs);
+        string older = Path.Combine(fixture.Logs, "20260301bachsql_CRMPLUS.log");
+        string last = Path.Combine(fixture.Logs, "20260306bachsql_CRMPLUS.log");
+        File.WriteAllText(older, "plus ancien\r\n");
+        File.WriteAllText(last, "dernier vrai run\r\n");
+        fixture.Write("a.sql", "SELECT 'jamais fermé");
+
+        var (result, _) = fixture.Run(fixture.Request());
+
+        Assert.Equal(ExitCodes.BadInput, result.ExitCode);
+        Assert.Equal("plus ancien\r\n", File.ReadAllText(older));
+        string text = File.ReadAllText(last);
+        Assert.StartsWith("dernier vrai run\r\n2026-03-07 09:30:00 +00:00 : tentative de crmdb run CRMPLUS non démarrée : 1 erreur(s) dans les scripts : rien n'a été exécuté.", text, StringComparison.Ordinal);
+        Assert.Contains("a.sql, ligne 1 : chaîne '...' ouverte ici", text, StringComparison.Ordinal);
+        Assert.Equal(2, text.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Equal(0, fixture.Database.Connections);
+        Assert.Equal(2, Directory.GetFiles(fixture.Logs).Length);
+    }
+
+    [Fact]
+    public void The_log_ends_with_the_end_time_the_duration_and_the_exit_code()
+    {
+        fixture.Write("a.sql", "SELECT 1");
+
+        fixture.Run(fixture.Request());
+
+        Assert.EndsWith("Fin : 2026-03-07 09:30:00 +00:00, durée 00:00:00, code de sortie 0\r\n", fixture.ReadLog("CRMPLUS"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -86,26 +156,6 @@ public sealed class LogTests : IDisposable
         Assert.Contains("PRINT N'premier lot'", seenDuringSecondBatch, StringComparison.Ordinal);
         Assert.Contains("--- Fin du lot : 5 ms, 1 ligne(s), 0 erreur(s) ---", seenDuringSecondBatch, StringComparison.Ordinal);
         Assert.Contains("PRINT N'second lot'", seenDuringSecondBatch, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void A_log_held_open_by_a_run_of_the_component_stops_a_second_run_before_it_changes_anything()
-    {
-        Directory.CreateDirectory(fixture.Logs);
-        string running = Path.Combine(fixture.Logs, "20260307bachsql_CRMPLUS.log");
-        File.WriteAllText(running, "run en cours");
-        fixture.Write("a.sql", "SELECT 1");
-
-        (RunResult Result, string Output) second;
-        using (new FileStream(running, FileMode.Open, FileAccess.Write, FileShare.Read))
-        {
-            second = fixture.Run(fixture.Request());
-        }
-
-        Assert.Equal(ExitCodes.ProcessingErrors, second.Result.ExitCode);
-        Assert.Contains("Le composant CRMPLUS est déjà en cours de traitement", second.Output, StringComparison.Ordinal);
-        Assert.Equal("run en cours", File.ReadAllText(running));
-        Assert.Equal(0, fixture.Database.Connections);
     }
 
     [Fact]

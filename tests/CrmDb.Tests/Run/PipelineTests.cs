@@ -49,11 +49,11 @@ public sealed class PipelineTests : IDisposable
         Assert.Contains("Connexion : DOMAINE\\integrateur sur le serveur SRV-CRM, base CRM", log, StringComparison.Ordinal);
         Assert.Contains("Outil : crmdb " + RunOrchestrator.ToolVersion, log, StringComparison.Ordinal);
         Assert.Contains("Options : --test", log, StringComparison.Ordinal);
-        Assert.Contains("--- Lot 1/2 (a.sql, ligne 2), exécuté 1 fois ---", log, StringComparison.Ordinal);
+        Assert.Contains("--- Lot 1/2 (a.sql, ligne 2), exécuté 1 fois, 09:30:00 ---", log, StringComparison.Ordinal);
         Assert.Contains("PRINT N'début'", log, StringComparison.Ordinal);
         Assert.Contains("   début", log, StringComparison.Ordinal);
         // As executed: after substitution, and twice for GO 2.
-        Assert.Contains("--- Lot 2/2 (a.sql, ligne 4), exécuté 2 fois ---\r\nSELECT * FROM dbo.Absente", log, StringComparison.Ordinal);
+        Assert.Contains("--- Lot 2/2 (a.sql, ligne 4), exécuté 2 fois, 09:30:00 ---\r\nSELECT * FROM dbo.Absente", log, StringComparison.Ordinal);
         Assert.Contains("Msg 208, niveau 16, état 1", log, StringComparison.Ordinal);
         Assert.Contains("a.sql, lot 2 (ligne 4), ligne 5 du fichier (ligne 2 du lot)", log, StringComparison.Ordinal);
         Assert.Contains("   (1 ligne(s))", log, StringComparison.Ordinal);
@@ -186,9 +186,11 @@ public sealed class PipelineTests : IDisposable
 
         var (result, output) = fixture.Run(fixture.Request());
 
-        Assert.Equal(ExitCodes.ProcessingErrors, result.ExitCode);
+        // Refused before anything ran: bad input (exit 2), and the attempt is dated in the log.
+        Assert.Equal(ExitCodes.BadInput, result.ExitCode);
         Assert.Contains("dbo.MC_ScriptJournal est absente", output, StringComparison.Ordinal);
         Assert.Empty(fixture.Database.Executor.Executed);
+        Assert.Matches(@"^\uFEFF?2026-03-07 09:30:00 \+00:00 : tentative de crmdb run CRMPLUS non démarrée : La table dbo.MC_ScriptJournal est absente", fixture.ReadLog("CRMPLUS"));
     }
 
     [Fact]
@@ -203,5 +205,91 @@ public sealed class PipelineTests : IDisposable
         Assert.Contains("info", output, StringComparison.Ordinal);
         Assert.DoesNotContain("Msg 208", output, StringComparison.Ordinal);
         Assert.Contains("Msg 208", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("EXIT")]
+    [InlineData(":quit")]
+    public void EXIT_ends_the_run_discarding_its_pending_batch_and_later_scripts_are_listed_as_not_run(string exit)
+    {
+        fixture.Write("a.sql", $"PRINT 'un'\nGO\nPRINT 'jeté'\n{exit}\nPRINT 'jamais'");
+        fixture.Write("b.sql", "PRINT 'pas plus'");
+
+        var (result, output) = fixture.Run(fixture.Request());
+
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        Assert.Equal(["PRINT 'un'"], fixture.Database.Executor.Executed);
+        Assert.Contains("EXIT dans a.sql : le traitement s'arrête là", output, StringComparison.Ordinal);
+        Assert.Contains("2 script(s) : 1 exécuté(s), 0 ignoré(s) (déjà réussis), 1 non exécuté(s)", output, StringComparison.Ordinal);
+        Assert.Contains("Script b.sql non exécuté (EXIT dans a.sql).", fixture.ReadLog("CRMPLUS"), StringComparison.Ordinal);
+        Assert.Equal(JournalEntry.Success, Assert.Single(fixture.Database.FakeJournal.Rows).Status);
+    }
+
+    [Fact]
+    public void EXIT_with_empty_parentheses_runs_the_pending_batch_first_and_a_failure_before_it_still_fails_the_run()
+    {
+        fixture.Write("a.sql", "SELECT * FROM dbo.Absente\nGO\nPRINT 'dernier'\nEXIT()\nPRINT 'jamais'");
+        fixture.Database.Executor.Respond = sql => sql.Contains("Absente", StringComparison.Ordinal) ? [Missing] : [];
+
+        var (result, _) = fixture.Run(fixture.Request());
+
+        Assert.Equal(ExitCodes.ProcessingErrors, result.ExitCode);
+        Assert.Equal(["SELECT * FROM dbo.Absente", "PRINT 'dernier'"], fixture.Database.Executor.Executed);
+    }
+
+    [Fact]
+    public void A_script_changed_during_the_run_fails_and_its_changed_batch_never_runs()
+    {
+        string path = fixture.Write("a.sql", "PRINT 'un'\nGO\nPRINT 'deux'");
+        fixture.Database.Executor.OnExecute = sql =>
+        {
+            if (sql == "PRINT 'un'")
+            {
+                File.WriteAllText(path, "PRINT 'un'\nGO\nDROP TABLE dbo.Importante");
+            }
+        };
+
+        var (result, output) = fixture.Run(fixture.Request());
+
+        Assert.Equal(ExitCodes.ProcessingErrors, result.ExitCode);
+        Assert.Equal(["PRINT 'un'"], fixture.Database.Executor.Executed);
+        Assert.Contains("a.sql a été modifié pendant l'exécution", output, StringComparison.Ordinal);
+        var row = Assert.Single(fixture.Database.FakeJournal.Rows);
+        Assert.Equal(JournalEntry.Failed, row.Status);
+    }
+
+    [Fact]
+    public void An_included_file_changed_during_the_run_is_caught_as_well()
+    {
+        // Not a .sql file, so that the folder does not run it as a script of its own.
+        string part = fixture.Write("part.txt", "PRINT 'inclus'");
+        fixture.Write("a.sql", "PRINT 'un'\nGO\n:r part.txt");
+        fixture.Database.Executor.OnExecute = sql =>
+        {
+            if (sql == "PRINT 'un'")
+            {
+                File.WriteAllText(part, "PRINT 'inclus, modifié'");
+            }
+        };
+
+        var (result, _) = fixture.Run(fixture.Request());
+
+        Assert.Equal(ExitCodes.ProcessingErrors, result.ExitCode);
+        Assert.Equal(["PRINT 'un'"], fixture.Database.Executor.Executed);
+        Assert.Equal(JournalEntry.Failed, Assert.Single(fixture.Database.FakeJournal.Rows).Status);
+    }
+
+    [Fact]
+    public void Sub_folders_and_other_files_of_a_given_folder_are_listed_as_ignored_in_the_summary()
+    {
+        fixture.Write("a.sql", "SELECT 1");
+        fixture.Write("lisez-moi.txt", "notes");
+        Directory.CreateDirectory(Path.Combine(fixture.Scripts, "archive"));
+
+        var (result, output) = fixture.Run(fixture.Request());
+
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        Assert.Contains($"Ignoré : {Path.Combine(fixture.Scripts, "archive")} (sous-dossier", output, StringComparison.Ordinal);
+        Assert.Contains($"Ignoré : {Path.Combine(fixture.Scripts, "lisez-moi.txt")} (pas un fichier .sql)", fixture.ReadLog("CRMPLUS"), StringComparison.Ordinal);
     }
 }

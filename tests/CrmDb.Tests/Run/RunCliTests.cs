@@ -35,7 +35,7 @@ public sealed class RunCliTests : IDisposable
         Assert.Contains("rien n'a été exécuté", result.Out, StringComparison.Ordinal);
         Assert.DoesNotContain("\r", result.Out, StringComparison.Ordinal);
         string log = OnlyLog();
-        Assert.EndsWith("bachsql_CRMPLUS.log", Directory.GetFiles(Logs).Single(), StringComparison.Ordinal);
+        Assert.EndsWith("bachsql_CRMPLUS.dry-run.log", Directory.GetFiles(Logs).Single(), StringComparison.Ordinal);
         Assert.Contains("Connexion : aucune (simulation)", log, StringComparison.Ordinal);
         Assert.Contains("--- Lot 1/2 (010_tiers.sql, ligne 2), serait exécuté 2 fois ---", log, StringComparison.Ordinal);
         Assert.Contains("UPDATE a SET acc_numpayeur_repli = g.CT_NumPayeur\r\nFROM Account a JOIN [SRVGC].[BIJOU].dbo.F_COMPTET g", log, StringComparison.Ordinal);
@@ -216,5 +216,23 @@ public sealed class RunCliTests : IDisposable
 
         Assert.Equal(ExitCodes.Success, result.ExitCode);
         Assert.Contains("$(document)", JsonDocument.Parse(result.Out).RootElement[0].GetProperty("text").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Batches_shows_where_EXIT_ends_the_run_in_text_and_in_json()
+    {
+        string script = Write("exit.sql", "SELECT 1\nGO\nSELECT 2\nEXIT\nSELECT 3");
+
+        var text = CliRunner.Run("batches", script);
+        var json = CliRunner.Run("batches", script, "--format", "json");
+
+        Assert.Equal(ExitCodes.Success, text.ExitCode);
+        Assert.Equal("-- lot 1 : ligne 1, exécuté 1 fois\nSELECT 1\n-- EXIT ligne 4 : crmdb run s'arrête là\n", text.Out.ReplaceLineEndings("\n"));
+        using var document = JsonDocument.Parse(json.Out);
+        var items = document.RootElement.EnumerateArray().ToList();
+        Assert.Equal(2, items.Count);
+        Assert.True(items[1].GetProperty("endsRun").GetBoolean());
+        Assert.Equal(4, items[1].GetProperty("startLine").GetInt32());
+        Assert.False(items[0].TryGetProperty("endsRun", out _));
     }
 }

@@ -1,4 +1,5 @@
 using CrmDb.Runner.Cli;
+using CrmDb.Runner.Processing;
 using CrmDb.Tests.Infrastructure;
 using Microsoft.Data.SqlClient;
 
@@ -77,7 +78,8 @@ public sealed class RunEngineTests : IDisposable
         var started = DateTime.UtcNow;
         var result = Run(database);
 
-        Assert.Equal(ExitCodes.ProcessingErrors, result.ExitCode);
+        // Refused before anything ran: exit 2, like the lock file's refusal.
+        Assert.Equal(ExitCodes.BadInput, result.ExitCode);
         Assert.Contains("déjà en cours de traitement", result.Error, StringComparison.Ordinal);
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(30));
         Assert.Equal(0, database.Scalar("SELECT COUNT(*) FROM dbo.MC_ScriptJournal;"));
@@ -113,5 +115,41 @@ public sealed class RunEngineTests : IDisposable
 
         Assert.Equal(ExitCodes.Success, result.ExitCode);
         Assert.Contains("1 tiers", result.Out, StringComparison.Ordinal);
+    }
+
+    /// <summary>Takes nothing: the cancel test needs no messages.</summary>
+    private sealed class NoListener : IBatchListener
+    {
+        public void Message(ServerMessage message)
+        {
+        }
+
+        public void Rows(int count)
+        {
+        }
+    }
+
+    [EngineFact]
+    public async Task A_cancelled_batch_stops_on_the_server_its_transaction_is_rolled_back_and_the_journal_says_interrupted()
+    {
+        using var database = CreateDatabase();
+        database.Execute("CREATE TABLE dbo.T (Id int NOT NULL);");
+        await using var session = await new SqlRunEnvironment().ConnectAsync(database.ConnectionString, CancellationToken.None);
+        long row = await session.Journal.StartAsync(new JournalStart("ENGINE", "a.sql", new string('0', 64), 1, "test", "log"), CancellationToken.None);
+        await using var executor = session.CreateExecutor();
+        await executor.BeginScriptAsync(CancellationToken.None);
+        using var interrupt = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            executor.ExecuteAsync("BEGIN TRANSACTION;\nINSERT INTO dbo.T VALUES (1);\nWAITFOR DELAY '00:05:00';", new NoListener(), interrupt.Token));
+        int rolledBack = await executor.EndScriptAsync(CancellationToken.None);
+        await session.Journal.FinishAsync(row, JournalEntry.Interrupted, 0, CancellationToken.None);
+
+        // The attention stopped the WAITFOR on the server, long before its five minutes.
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(60), $"took {watch.Elapsed}");
+        Assert.Equal(1, rolledBack);
+        Assert.Equal(0, database.Scalar("SELECT COUNT(*) FROM dbo.T;"));
+        Assert.Equal("interrupted", database.Scalar("SELECT Status FROM dbo.MC_ScriptJournal;"));
     }
 }

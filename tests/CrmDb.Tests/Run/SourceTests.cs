@@ -13,7 +13,9 @@ public sealed class SourceTests : IDisposable
     [Fact]
     public void A_folder_gives_its_sql_files_in_ordinal_name_order_and_files_keep_the_order_given()
     {
-        foreach (string name in new[] { "b.sql", "A.sql", "010_x.sql", "02_y.sql", "a.SQL.txt", "notes.md", "é.sql" })
+        // The reasons are checked in French, the default language, whatever other tests set.
+        System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.GetCultureInfo("fr");
+        foreach (string name in new[] { "b.sql", "A.sql", "010_x.sql", "02_y.sql", "a.SQL.txt", "notes.md", "é.sql", "C.SQL" })
         {
             fixture.Write(name, "SELECT 1");
         }
@@ -23,9 +25,34 @@ public sealed class SourceTests : IDisposable
         string single = Path.Combine(fixture.Root, "first.sql");
         File.WriteAllText(single, "SELECT 1");
 
-        var scripts = ScriptSource.Resolve([single, fixture.Scripts]);
+        var selection = ScriptSource.Resolve([single, fixture.Scripts]);
 
-        Assert.Equal(["first.sql", "010_x.sql", "02_y.sql", "A.sql", "b.sql", "é.sql"], scripts.Select(s => s.Name));
+        // .SQL counts on every system (Linux's EnumerateFiles pattern is case-sensitive).
+        Assert.Equal(["first.sql", "010_x.sql", "02_y.sql", "A.sql", "C.SQL", "b.sql", "é.sql"], selection.Scripts.Select(s => s.Name));
+        Assert.Equal(["a.SQL.txt", "notes.md", "sub"], selection.Ignored.Select(i => Path.GetFileName(i.Path)).Order(StringComparer.Ordinal));
+        Assert.Contains("sous-dossier", selection.Ignored.Single(i => i.Path.EndsWith("sub", StringComparison.Ordinal)).Reason, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public void A_fifo_named_sql_is_refused_or_ignored_instead_of_hanging_the_run()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "FIFOs and statx are Linux features; Windows has no FIFO in a folder.");
+        System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.GetCultureInfo("fr");
+        string fifo = Path.Combine(fixture.Scripts, "x.sql");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", fifo))
+        {
+            mkfifo.WaitForExit();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        fixture.Write("a.sql", "SELECT 1");
+
+        var selection = ScriptSource.Resolve([fixture.Scripts]);
+        var error = Assert.Throws<UsageException>(() => ScriptSource.Resolve([fifo]));
+
+        Assert.Equal(["a.sql"], selection.Scripts.Select(s => s.Name));
+        Assert.Contains("pas un fichier ordinaire", Assert.Single(selection.Ignored).Reason, StringComparison.Ordinal);
+        Assert.Contains("x.sql n'est pas un fichier ordinaire", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -59,6 +86,8 @@ public sealed class SourceTests : IDisposable
     [InlineData("a b")]
     [InlineData("a*")]
     [InlineData("é")]
+    [InlineData("CRMPLUS.dry-run")]
+    [InlineData("CRMPLUS.DRY-RUN")]
     public void Unsafe_component_names_are_refused(string name)
     {
         Assert.Throws<UsageException>(() => ComponentName.Validate(name));

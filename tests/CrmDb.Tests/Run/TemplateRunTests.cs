@@ -27,7 +27,7 @@ public sealed partial class TemplateRunTests : IDisposable
         var result = CliRunner.Run(["run", "TEMPLATES", Templates, "--dry-run", "--gescom-database", "BIJOU", .. gescomServer, "--log-dir", logs]);
 
         Assert.True(result.ExitCode == ExitCodes.Success, result.Out + result.Error);
-        string log = File.ReadAllText(Assert.Single(Directory.GetFiles(logs, "*bachsql_TEMPLATES.log")));
+        string log = File.ReadAllText(Assert.Single(Directory.GetFiles(logs, "*bachsql_TEMPLATES.dry-run.log")));
         return BatchesOf(log);
     }
 

@@ -130,6 +130,55 @@ public sealed class SysParamsEngineTests
     }
 
     [EngineFact]
+    public void Inside_a_callers_transaction_a_curative_that_dooms_it_is_reported_and_only_a_rollback_remains()
+    {
+        using var database = Deployed(SageTable);
+        database.Execute("INSERT dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'cleanUrl', N'N');");
+        // THROW under XACT_ABORT dooms the caller's transaction: nothing can be undone partially.
+        database.Execute("CREATE PROCEDURE dbo.MC_apply_param_cleanurl @value nvarchar(max) AS BEGIN SET XACT_ABORT ON; THROW 50042, N'panne voulue', 1; END;");
+
+        // One batch: the engine rolls a doomed transaction back when the batch that doomed it ends,
+        // so the state is read, and the rollback done, in the caller's own CATCH.
+        var outcome = database.Scalar("""
+            BEGIN TRANSACTION;
+            INSERT dbo.MC_Integration (ErpIntegrationID, Name, GesComDatabase) VALUES (1, N'caller', N'BIJOU');
+            DECLARE @Outcome nvarchar(max);
+            BEGIN TRY
+                EXEC dbo.MC_setsysparams @name = N'cleanUrl', @value = N'Y';
+            END TRY
+            BEGIN CATCH
+                SET @Outcome = CONCAT(@@TRANCOUNT, N',', XACT_STATE(), N'|', ERROR_MESSAGE());
+            END CATCH;
+            IF XACT_STATE() <> 0
+                ROLLBACK TRANSACTION;
+            SELECT @Outcome;
+            """) as string;
+
+        Assert.NotNull(outcome);
+        Assert.StartsWith("1,-1|", outcome, StringComparison.Ordinal);
+        Assert.Contains("panne voulue", outcome, StringComparison.Ordinal);
+        Assert.Contains("XACT_STATE() = -1", outcome, StringComparison.Ordinal);
+        Assert.Equal(0, database.Scalar("SELECT COUNT(*) FROM dbo.MC_Integration;"));
+        Assert.Equal("N", database.Scalar("SELECT dbo.MC_getsysparam(N'cleanUrl');"));
+    }
+
+    [EngineFact]
+    public void A_curative_that_commits_the_transaction_it_was_given_is_reported_and_audited_as_such()
+    {
+        using var database = Deployed(SageTable);
+        database.Execute("INSERT dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'cleanUrl', N'N');");
+        database.Execute("CREATE PROCEDURE dbo.MC_apply_param_cleanurl @value nvarchar(max) AS BEGIN COMMIT TRANSACTION; END;");
+
+        var set = CliRunner.Run("sysparam", "set", "cleanUrl", "Y", "--connection", database.ConnectionString);
+
+        Assert.Equal(ExitCodes.ProcessingErrors, set.ExitCode);
+        Assert.Contains("a validé (COMMIT) la transaction qu'elle avait reçue : la nouvelle valeur et ce qu'elle a écrit sont conservés", set.Error, StringComparison.Ordinal);
+        // What it did, not what the procedure meant to do: the value is kept.
+        Assert.Equal("Y", database.Scalar("SELECT dbo.MC_getsysparam(N'cleanUrl');"));
+        Assert.Equal(1, database.Scalar("SELECT COUNT(*) FROM dbo.MC_SysParamAudit WHERE Outcome = N'failed' AND ErrorMessage LIKE N'%validé (COMMIT)%';"));
+    }
+
+    [EngineFact]
     public void Inside_a_callers_transaction_the_callers_rollback_takes_the_change_back()
     {
         using var database = Deployed(SageTable);

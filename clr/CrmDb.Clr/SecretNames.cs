@@ -1,0 +1,37 @@
+using System;
+
+namespace CrmDb.Clr
+{
+    /// <summary>
+    /// The one rule for names whose values are secrets (passwords, keys, tokens): a name that
+    /// contains PASSWORD, PWD, SECRET or TOKEN, in any case. crmdb run masks such sqlcmd variables
+    /// in its log and console, and crmdb sysparam masks such parameters, so both agree on what a
+    /// secret is. Plain loops and a read-only array: nothing here needs state (SAFE).
+    /// </summary>
+    public static class SecretNames
+    {
+        /// <summary>What a secret value is shown as.</summary>
+        public const string Mask = "********";
+
+        private static readonly string[] Markers = { "PASSWORD", "PWD", "SECRET", "TOKEN" };
+
+        /// <summary>True when <paramref name="name"/> names a secret.</summary>
+        public static bool IsSecret(string name)
+        {
+            if (string.IsNullOrEmpty(name))
+            {
+                return false;
+            }
+
+            for (int i = 0; i < Markers.Length; i++)
+            {
+                if (name.IndexOf(Markers[i], StringComparison.OrdinalIgnoreCase) >= 0)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+}
