@@ -229,10 +229,14 @@ BEGIN
         EXEC dbo.MC_maintenanceexecute @Task = 'PLAN', @Slot = @Slot, @RunID = @RunID, @Message = @Text, @Skip = 1;
     END;
 
-    CREATE TABLE #Work (ID int IDENTITY(1, 1) PRIMARY KEY, Command nvarchar(max) NOT NULL, Task varchar(40) NOT NULL, Message nvarchar(4000) NULL, Skip bit NOT NULL);
-    CREATE TABLE #Indexes (SchemaName sysname NOT NULL, TableName sysname NOT NULL, IndexName sysname NOT NULL, IndexType tinyint NOT NULL,
+    -- Character columns in the database's collation, not tempdb's (the server's may differ).
+    CREATE TABLE #Work (ID int IDENTITY(1, 1) PRIMARY KEY, Command nvarchar(max) COLLATE DATABASE_DEFAULT NOT NULL,
+        Task varchar(40) COLLATE DATABASE_DEFAULT NOT NULL, Message nvarchar(4000) COLLATE DATABASE_DEFAULT NULL, Skip bit NOT NULL);
+    CREATE TABLE #Indexes (SchemaName sysname COLLATE DATABASE_DEFAULT NOT NULL, TableName sysname COLLATE DATABASE_DEFAULT NOT NULL,
+        IndexName sysname COLLATE DATABASE_DEFAULT NOT NULL, IndexType tinyint NOT NULL,
         AllowPageLocks bit NOT NULL, Fragmentation float NOT NULL, PageCount bigint NOT NULL);
-    CREATE TABLE #Statistics (SchemaName sysname NOT NULL, TableName sysname NOT NULL, StatisticName sysname NOT NULL, ModificationCounter bigint NOT NULL);
+    CREATE TABLE #Statistics (SchemaName sysname COLLATE DATABASE_DEFAULT NOT NULL, TableName sysname COLLATE DATABASE_DEFAULT NOT NULL,
+        StatisticName sysname COLLATE DATABASE_DEFAULT NOT NULL, ModificationCounter bigint NOT NULL);
 
     DECLARE @RowID int = 0;
     DECLARE @DbID int;
@@ -263,6 +267,7 @@ BEGIN
     DECLARE @FileCutoff datetime2(0);
     DECLARE @Extension nvarchar(3);
     DECLARE @BackupType varchar(4);
+    DECLARE @BackupTargets TABLE (ID int IDENTITY(1, 1) PRIMARY KEY, BackupType varchar(4) NOT NULL, DatabaseName sysname NOT NULL);
 
     WHILE 1 = 1
     BEGIN
@@ -510,18 +515,29 @@ HAVING SUM(ps.page_count) >= @MinPageCount AND MAX(ps.avg_fragmentation_in_perce
                     SET @BackupType = 'FULL';
                 END;
 
-                BEGIN TRY
-                    EXEC @Result = dbo.MC_backup @Type = @BackupType, @CopyOnly = 0, @Directory = @BackupDirectory, @Databases = @DatabaseName,
-                        @Execute = @Execute, @RunID = @RunID, @Slot = @Slot;
-                END TRY
-                BEGIN CATCH
-                    SET @Result = ERROR_NUMBER();
-                    SET @Text = CONCAT(N'Échec de dbo.MC_backup ', @BackupType, N' sur ', QUOTENAME(@DatabaseName), N' : erreur ', ERROR_NUMBER(), N', ', ERROR_MESSAGE());
-                    EXEC dbo.MC_print @Message = @Text;
-                END CATCH;
-                IF @Result <> 0
-                    SET @Failures += 1;
+                INSERT @BackupTargets (BackupType, DatabaseName) VALUES (@BackupType, @DatabaseName);
             END;
+        END;
+
+        -- One dbo.MC_backup call per backup type for the row's databases, so that the CRM and its
+        -- GesCom taken together are one pair (one label), as the guide wants them.
+        WHILE EXISTS (SELECT 1 FROM @BackupTargets)
+        BEGIN
+            SELECT TOP (1) @BackupType = b.BackupType FROM @BackupTargets AS b ORDER BY b.BackupType;
+            SET @Text = (SELECT STRING_AGG(CONVERT(nvarchar(max), b.DatabaseName), N',') WITHIN GROUP (ORDER BY b.ID)
+                         FROM @BackupTargets AS b WHERE b.BackupType = @BackupType);
+            DELETE FROM @BackupTargets WHERE BackupType = @BackupType;
+            BEGIN TRY
+                EXEC @Result = dbo.MC_backup @Type = @BackupType, @CopyOnly = 0, @Directory = @BackupDirectory, @Databases = @Text,
+                    @Execute = @Execute, @RunID = @RunID, @Slot = @Slot;
+            END TRY
+            BEGIN CATCH
+                SET @Result = ERROR_NUMBER();
+                SET @Text = CONCAT(N'Échec de dbo.MC_backup ', @BackupType, N' sur ', @Text, N' : erreur ', ERROR_NUMBER(), N', ', ERROR_MESSAGE());
+                EXEC dbo.MC_print @Message = @Text;
+            END CATCH;
+            IF @Result <> 0
+                SET @Failures += 1;
         END;
     END;
 
