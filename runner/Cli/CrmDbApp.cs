@@ -106,6 +106,7 @@ public static class CrmDbApp
         root.Subcommands.Add(BackupCommand.Create(context));
         root.Subcommands.Add(RestoreCommand.Create(context));
         root.Subcommands.Add(DoctorCommand.Create(context));
+        root.Subcommands.Add(MaintenanceCommand.Create(context));
         LocalizedHelpAction.Install(root, context);
         return root;
     }

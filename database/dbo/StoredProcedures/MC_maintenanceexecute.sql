@@ -2,7 +2,8 @@
 MC_maintenanceexecute: the one executor of maintenance and backup commands, in the manner of
 Ola Hallengren's CommandExecute. It journals the command in dbo.MC_MaintenanceLog (start, end,
 outcome, error), prints it with its start and end, runs it through sp_executesql (never in a
-transaction of its own: BACKUP, RESTORE and DBCC refuse one), and never raises: an error is
+transaction, its own or a caller's: BACKUP, RESTORE and DBCC refuse one; "Transact-SQL
+statements allowed in transactions", learn.microsoft.com), and never raises: an error is
 printed, journaled and returned, so that the caller goes on with the next command and reports
 every failure at the end.
 
@@ -26,7 +27,7 @@ Example
     EXEC @Result = dbo.MC_maintenanceexecute @DatabaseName = N'CRM', @Task = 'CHECKDB',
         @Command = N'DBCC CHECKDB (N''CRM'') WITH NO_INFOMSGS, ALL_ERRORMSGS;', @Execute = 'N';
 
-Version 1.0.0
+Version 1.1.0 (1.1.0: a skip or a printed command may be journaled inside a caller's transaction)
 */
 CREATE PROCEDURE dbo.MC_maintenanceexecute
     @DatabaseName sysname          = NULL,
@@ -59,7 +60,9 @@ BEGIN
         RETURN 50000;
     END;
 
-    IF @@TRANCOUNT > 0
+    -- Only a command that runs needs no transaction around it: a decision (@Skip = 1) or a
+    -- printed command (@Execute = 'N') is journaled in the caller's transaction, as a tSQLt test has.
+    IF @@TRANCOUNT > 0 AND ISNULL(@Skip, 0) = 0 AND @Execute = 'Y'
     BEGIN
         SET @Text = N'MC_maintenanceexecute : appel dans une transaction ouverte refusé (BACKUP, RESTORE et DBCC ne s''exécutent pas dans une transaction). Validez ou annulez-la d''abord.';
         RAISERROR(N'%s', 16, 1, @Text) WITH NOWAIT;
