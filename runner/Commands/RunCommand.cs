@@ -49,10 +49,11 @@ public static class RunCommand
         var force = new Option<bool>("--force") { Description = Text["ForceOption"] };
         var gescomServer = new Option<string?>("--gescom-server") { Description = Text["GesComServerOption"], HelpName = "SERVER" };
         var gescomDatabase = new Option<string?>("--gescom-database") { Description = Text["GesComDatabaseOption"], HelpName = "DATABASE" };
+        var quotedIdentifier = new Option<string?>("--quoted-identifier") { Description = Text["QuotedIdentifierOption"], HelpName = "on|off" };
 
         var command = new Command("run", Text["RunDescription"])
         {
-            component, paths, inputs, integration, variables, secretVariables, noVariables, logDir, dryRun, force, gescomServer, gescomDatabase, queryTimeout, codePage,
+            component, paths, inputs, integration, variables, secretVariables, noVariables, logDir, dryRun, force, gescomServer, gescomDatabase, queryTimeout, codePage, quotedIdentifier,
         };
         connection.AddTo(command);
         command.SetHandler(context, async (parseResult, cancellationToken) =>
@@ -69,6 +70,13 @@ public static class RunCommand
             {
                 throw new UsageException(Text["QueryTimeoutInvalid", batchTimeout]);
             }
+
+            bool quoted = parseResult.GetValue(quotedIdentifier)?.ToUpperInvariant() switch
+            {
+                null or "ON" => true,
+                "OFF" => false,
+                _ => throw new UsageException(Text["QuotedIdentifierInvalid", parseResult.GetValue(quotedIdentifier)!]),
+            };
 
             bool isDryRun = parseResult.GetValue(dryRun);
             int? integrationId = parseResult.GetValue(integration);
@@ -124,7 +132,8 @@ public static class RunCommand
                 GesComServer = server,
                 GesComDatabase = database,
                 ConnectionString = connectionString,
-                OptionsText = WithCodePage(
+                QuotedIdentifier = quoted,
+                OptionsText = (quoted ? string.Empty : "--quoted-identifier off ") + WithCodePage(
                     DescribeOptions(variableValues, secretValues.Keys, mask, integrationId, server, database, isDryRun, parseResult.GetValue(force), parseResult.GetValue(noVariables), batchTimeout),
                     parseResult.GetValue(codePage)),
             };
