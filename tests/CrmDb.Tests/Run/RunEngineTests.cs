@@ -136,7 +136,7 @@ public sealed class RunEngineTests : IDisposable
         database.Execute("CREATE TABLE dbo.T (Id int NOT NULL);");
         await using var session = await new SqlRunEnvironment().ConnectAsync(database.ConnectionString, CancellationToken.None);
         long row = await session.Journal.StartAsync(new JournalStart("ENGINE", "a.sql", new string('0', 64), 1, "test", "log"), CancellationToken.None);
-        await using var executor = session.CreateExecutor();
+        await using var executor = session.CreateExecutor(SessionSettings.Default);
         await executor.BeginScriptAsync(CancellationToken.None);
         using var interrupt = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         var watch = System.Diagnostics.Stopwatch.StartNew();
