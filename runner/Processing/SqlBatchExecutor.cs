@@ -61,29 +61,44 @@ internal sealed class SqlBatchExecutor(string connectionString, SessionSettings 
         current = sink;
         var end = BatchEnd.Completed;
         SqlDataReader? reader = null;
-        // crmdb run --query-timeout arrives as the connection string's Command Timeout (0: no limit;
-        // "SqlConnection.CommandTimeout Property", learn.microsoft.com, Microsoft.Data.SqlClient).
-        await using var command = new SqlCommand(sql, connection) { CommandTimeout = commandTimeout };
+        // crmdb run --query-timeout arrives as the connection string's Command Timeout (0: no limit).
+        // SqlClient's own timeout counts the time of each network read ("CommandTimeout ... is
+        // the cumulative time-out for all network packets that are read during the invocation of a
+        // method", SqlCommand.CommandTimeout, learn.microsoft.com): a batch that keeps sending rows
+        // never reaches it. The limit is therefore a timer on the whole batch, which cancels it.
+        await using var command = new SqlCommand(sql, connection) { CommandTimeout = 0 };
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (commandTimeout > 0)
+        {
+            limit.CancelAfter(TimeSpan.FromSeconds(commandTimeout));
+        }
+
         command.StatementCompleted += (_, e) => sink.Rows(e.RecordCount);
         // From the cancellation on, what arrives is the attention's answer ("Operation cancelled
         // by user"), not an error of the script.
-        await using var cancelled = cancellationToken.Register(() => sink.Cancelled = true);
+        await using var cancelled = limit.Token.Register(() => sink.Cancelled = true);
         try
         {
-            reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await ResultDrain.DrainAsync(new SqlResultCursor(reader), ex => Record(ex, sink, ref end), cancellationToken).ConfigureAwait(false);
+            reader = await command.ExecuteReaderAsync(limit.Token).ConfigureAwait(false);
+            await ResultDrain.DrainAsync(new SqlResultCursor(reader), ex => Record(ex, sink, ref end), limit.Token).ConfigureAwait(false);
         }
-        catch (SqlException ex) when (!cancellationToken.IsCancellationRequested && Record(ex, sink, ref end) is not null)
+        catch (SqlException ex) when (!limit.Token.IsCancellationRequested && Record(ex, sink, ref end) is not null)
         {
-            // The batch failed before any result (a compile error of class 17 and above, a timeout, a lost session).
+            // The batch failed before any result (a compile error of class 17 and above, a lost session).
         }
-        catch (Exception ex) when ((ex is SqlException or OperationCanceledException) && cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when ((ex is SqlException or OperationCanceledException) && limit.Token.IsCancellationRequested)
         {
             // SqlClient sent the attention: the server stopped the batch. An open transaction
             // stays open until EndScriptAsync rolls it back.
             await CloseAsync(command, reader, sink, abandon: true).ConfigureAwait(false);
             current = null;
-            throw new OperationCanceledException(cancellationToken);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                throw new OperationCanceledException(cancellationToken);
+            }
+
+            return new BatchOutcome(sink.Errors, sink.RowTotal, System.Diagnostics.Stopwatch.GetElapsedTime(started),
+                connection.State == ConnectionState.Open ? BatchEnd.TimedOut : BatchEnd.ConnectionLost);
         }
 
         await CloseAsync(command, reader, sink, abandon: end != BatchEnd.Completed).ConfigureAwait(false);
@@ -164,13 +179,6 @@ internal sealed class SqlBatchExecutor(string connectionString, SessionSettings 
         if (exception is not SqlException ex)
         {
             return null;
-        }
-
-        if (ex.Number == -2)
-        {
-            // SqlClient's "Execution Timeout Expired": the batch was cancelled for --query-timeout.
-            end = BatchEnd.TimedOut;
-            return false;
         }
 
         // Class 17 and above; the exception may repeat messages already streamed.
