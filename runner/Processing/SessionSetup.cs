@@ -2,9 +2,11 @@ namespace CrmDb.Runner.Processing;
 
 /// <summary>
 /// What each script's session is given on top of SqlClient's settings. SqlClient's connection
-/// runs with ANSI_NULLS, ANSI_PADDING, ANSI_WARNINGS, ANSI_NULL_DFLT_ON, CONCAT_NULL_YIELDS_NULL,
-/// QUOTED_IDENTIFIER and ARITHABORT ON, IMPLICIT_TRANSACTIONS and CURSOR_CLOSE_ON_COMMIT OFF; the
-/// classic sqlcmd runs with QUOTED_IDENTIFIER OFF unless given -I (docs/run.md, "Session settings").
+/// runs with ANSI_NULLS, ANSI_PADDING, ANSI_WARNINGS, ANSI_NULL_DFLT_ON, CONCAT_NULL_YIELDS_NULL
+/// and QUOTED_IDENTIFIER ON, ARITHABORT OFF ("a client connection in an application defaults to
+/// ARITHABORT OFF", SET ARITHABORT, learn.microsoft.com; in effect ON as ANSI_WARNINGS is ON),
+/// IMPLICIT_TRANSACTIONS and CURSOR_CLOSE_ON_COMMIT OFF; the classic sqlcmd runs with
+/// QUOTED_IDENTIFIER OFF unless given -I (docs/run.md, "Session settings").
 /// crmdb keeps SqlClient's, which the DACPAC's objects and filtered or computed-column indexes
 /// need; --quoted-identifier off gives legacy scripts sqlcmd's.
 /// </summary>
