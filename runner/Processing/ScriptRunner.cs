@@ -88,7 +88,7 @@ public sealed class ScriptRunner(IRunSession session, BatchReaderOptions readerO
         }
         catch (RunSessionException ex)
         {
-            // The session's own setup (SET QUOTED_IDENTIFIER OFF) failed.
+            // The script's session could not be opened or set up (SET QUOTED_IDENTIFIER OFF).
             failedBatches++;
             report.Failure(name, name, ex.Message);
         }

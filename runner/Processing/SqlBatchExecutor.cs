@@ -40,11 +40,19 @@ internal sealed class SqlBatchExecutor(string connectionString, SessionSettings 
                 current?.Message(Convert(error));
             }
         };
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        foreach (string statement in SessionSetup.Statements(settings))
+        try
         {
-            await using var command = new SqlCommand(statement, connection) { CommandTimeout = SqlRunSession.ControlTimeoutSeconds };
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            foreach (string statement in SessionSetup.Statements(settings))
+            {
+                await using var command = new SqlCommand(statement, connection) { CommandTimeout = SqlRunSession.ControlTimeoutSeconds };
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (SqlException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The server went away between two scripts: this script fails, with the reason.
+            throw new RunSessionException(Text["ScriptSessionFailed", ex.Message], connection.State != ConnectionState.Open, ex);
         }
     }
 
