@@ -108,6 +108,8 @@ public sealed class SessionTests : IDisposable
     [Fact]
     public async Task An_answer_that_is_not_a_count_is_a_clear_failure_not_a_cast_error()
     {
+        // Checked in French, the default language, whatever other tests set.
+        System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.GetCultureInfo("fr");
         var failure = await Assert.ThrowsAsync<RunSessionException>(() => ScriptSessionEnd.RunAsync(_ => Task.FromResult<object?>("StmtText")));
 
         Assert.Contains("n'a pas rendu de nombre de transactions (réponse : StmtText)", failure.Message, StringComparison.Ordinal);
