@@ -87,6 +87,28 @@ public sealed class SessionEngineTests : IDisposable
     }
 
     [EngineFact]
+    public void A_lost_control_session_ends_the_run_said_so_and_the_script_still_gets_its_journal_end()
+    {
+        using var database = CreateDatabase();
+        // The control session is the run's only session named "crmdb run" (scripts' sessions keep the connection string's name).
+        Write("010.sql", """
+            DECLARE @control int = (SELECT TOP (1) session_id FROM sys.dm_exec_sessions WHERE program_name = N'crmdb run' AND session_id <> @@SPID);
+            DECLARE @kill nvarchar(50) = N'KILL ' + CAST(@control AS nvarchar(10));
+            EXEC (@kill);
+            """);
+        Write("020.sql", "INSERT INTO dbo.T VALUES (1);");
+
+        var result = Run(database);
+
+        Assert.Equal(ExitCodes.ProcessingErrors, result.ExitCode);
+        Assert.Contains("a été perdue", result.Error, StringComparison.Ordinal);
+        Assert.Contains("le verrou du composant est perdu avec elle", result.Error, StringComparison.Ordinal);
+        Assert.Equal("success", Status(database, "010.sql"));
+        Assert.Null(Status(database, "020.sql"));
+        Assert.Equal(0, database.Scalar("SELECT COUNT(*) FROM dbo.T;"));
+    }
+
+    [EngineFact]
     public void After_a_severity_20_error_the_script_stops_with_connection_lost_and_the_next_script_runs()
     {
         using var database = CreateDatabase();

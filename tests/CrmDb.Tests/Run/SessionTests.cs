@@ -51,7 +51,7 @@ public sealed class SessionTests : IDisposable
 
         Assert.Equal(ExitCodes.ProcessingErrors, result.ExitCode);
         Assert.Equal(["PRINT 'un'"], fixture.Database.Executor.Executed);
-        Assert.Contains("la fin de 010.sql n'a pas pu être écrite au journal : la session de contrôle de crmdb", output, StringComparison.Ordinal);
+        Assert.Contains("journal, fin de 010.sql : la session de contrôle de crmdb", output, StringComparison.Ordinal);
         Assert.Contains("le verrou du composant est perdu", output, StringComparison.Ordinal);
         Assert.Contains("Script 020.sql non exécuté", fixture.ReadLog("CRMPLUS"), StringComparison.Ordinal);
     }
