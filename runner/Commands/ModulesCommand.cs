@@ -71,9 +71,9 @@ public static class ModulesCommand
             int flags = SysParamArguments.RequireModules(parseResult.GetValue(list));
             string connectionString = await connection.OpenAsync(parseResult, context, cancellationToken).ConfigureAwait(false);
 
-            await SysParamStore.SetAsync(connectionString, Modules.ParameterName, flags.ToString(CultureInfo.InvariantCulture), context.Out, cancellationToken)
+            int errors = await SysParamStore.SetAsync(connectionString, Modules.ParameterName, flags.ToString(CultureInfo.InvariantCulture), context.Out, context.Error, cancellationToken)
                 .ConfigureAwait(false);
-            return ExitCodes.Success;
+            return errors == 0 ? ExitCodes.Success : ExitCodes.ProcessingErrors;
         });
         return command;
     }

@@ -51,10 +51,11 @@ public static class RunCommand
         var gescomServer = new Option<string?>("--gescom-server") { Description = Text["GesComServerOption"], HelpName = "SERVER" };
         var gescomDatabase = new Option<string?>("--gescom-database") { Description = Text["GesComDatabaseOption"], HelpName = "DATABASE" };
         var backupFirst = BackupFirst.CreateOption();
+        var quotedIdentifier = new Option<string?>("--quoted-identifier") { Description = Text["QuotedIdentifierOption"], HelpName = "on|off" };
 
         var command = new Command("run", Text["RunDescription"])
         {
-            component, paths, inputs, integration, variables, secretVariables, noVariables, logDir, dryRun, force, gescomServer, gescomDatabase, queryTimeout, codePage, backupFirst,
+            component, paths, inputs, integration, variables, secretVariables, noVariables, logDir, dryRun, force, gescomServer, gescomDatabase, queryTimeout, codePage, quotedIdentifier, backupFirst,
         };
         connection.AddTo(command);
         command.SetHandler(context, async (parseResult, cancellationToken) =>
@@ -71,6 +72,13 @@ public static class RunCommand
             {
                 throw new UsageException(Text["QueryTimeoutInvalid", batchTimeout]);
             }
+
+            bool quoted = parseResult.GetValue(quotedIdentifier)?.ToUpperInvariant() switch
+            {
+                null or "ON" => true,
+                "OFF" => false,
+                _ => throw new UsageException(Text["QuotedIdentifierInvalid", parseResult.GetValue(quotedIdentifier)!]),
+            };
 
             bool isDryRun = parseResult.GetValue(dryRun);
             int? integrationId = parseResult.GetValue(integration);
@@ -135,9 +143,10 @@ public static class RunCommand
                 GesComServer = server,
                 GesComDatabase = database,
                 ConnectionString = connectionString,
-                OptionsText = first.Describe(WithCodePage(
+                QuotedIdentifier = quoted,
+                OptionsText = first.Describe(WithQuotedIdentifier(quoted, WithCodePage(
                     DescribeOptions(variableValues, secretValues.Keys, mask, integrationId, server, database, isDryRun, parseResult.GetValue(force), parseResult.GetValue(noVariables), batchTimeout),
-                    parseResult.GetValue(codePage))),
+                    parseResult.GetValue(codePage)))),
             };
             // Ctrl+C and SIGTERM end the run in order (exit 130); a second one ends it at once.
             using var interruption = RunInterruption.Listen(cancellationToken);
@@ -157,6 +166,11 @@ public static class RunCommand
         });
         return command;
     }
+
+    /// <summary>The log header's options with --quoted-identifier off, which changes how the scripts read.</summary>
+    private static string WithQuotedIdentifier(bool quoted, string options) => quoted
+        ? options
+        : "--quoted-identifier off" + (options == "-" ? string.Empty : " " + options);
 
     /// <summary>The log header's options with --code-page, so that a rerun reads the scripts the same way.</summary>
     private static string WithCodePage(string options, int? codePage) => codePage is int value

@@ -53,9 +53,9 @@ public static class SysParamCommand
             string parameter = SysParamArguments.RequireName(parseResult.GetValue(name));
             string connectionString = await connection.OpenAsync(parseResult, context, cancellationToken).ConfigureAwait(false);
 
-            await SysParamStore.SetAsync(connectionString, parameter, parseResult.GetValue(value) ?? string.Empty, context.Out, cancellationToken)
+            int errors = await SysParamStore.SetAsync(connectionString, parameter, parseResult.GetValue(value) ?? string.Empty, context.Out, context.Error, cancellationToken)
                 .ConfigureAwait(false);
-            return ExitCodes.Success;
+            return errors == 0 ? ExitCodes.Success : ExitCodes.ProcessingErrors;
         });
         return command;
     }

@@ -7,11 +7,46 @@ public sealed record ServerMessage(int Number, byte Class, byte State, int LineN
     public bool IsError => Class > 10;
 }
 
-/// <summary>What one execution of a batch gave: its errors, the row counts the server reported, the time it took.</summary>
-public sealed record BatchOutcome(IReadOnlyList<ServerMessage> Errors, long Rows, TimeSpan Duration)
+/// <summary>How a batch's execution ended, apart from the errors the server reported.</summary>
+public enum BatchEnd
 {
-    /// <summary>True when the server reported an error.</summary>
-    public bool Failed => Errors.Count > 0;
+    /// <summary>The server ran it to its end (with or without errors).</summary>
+    Completed,
+
+    /// <summary>--query-timeout expired: SqlClient cancelled the batch on the server (not a server error).</summary>
+    TimedOut,
+
+    /// <summary>
+    /// The session is gone (an error of class 20 or above, a KILL, a broken network): its
+    /// transaction, #temp tables and USE context went with it; the script cannot go on.
+    /// </summary>
+    ConnectionLost,
+}
+
+/// <summary>What one execution of a batch gave: its errors, the row counts the server reported, the time it took, how it ended.</summary>
+public sealed record BatchOutcome(IReadOnlyList<ServerMessage> Errors, long Rows, TimeSpan Duration, BatchEnd End = BatchEnd.Completed)
+{
+    /// <summary>True when the server reported an error or the batch did not complete.</summary>
+    public bool Failed => Errors.Count > 0 || End != BatchEnd.Completed;
+}
+
+/// <summary>
+/// The SET options crmdb gives each script's session on top of SqlClient's (docs/run.md, "Session settings").
+/// </summary>
+public sealed record SessionSettings(bool QuotedIdentifier = true)
+{
+    /// <summary>SqlClient's own: QUOTED_IDENTIFIER ON.</summary>
+    public static SessionSettings Default { get; } = new();
+}
+
+/// <summary>
+/// A command crmdb issues itself (lock, journal, end-of-script check) failed or timed out. Its
+/// message says what and why; <see cref="SessionLost"/> is true when the session it ran on is gone.
+/// </summary>
+public sealed class RunSessionException(string message, bool sessionLost, Exception? inner = null) : Exception(message, inner)
+{
+    /// <summary>The session is gone: for the control session, the component lock with it.</summary>
+    public bool SessionLost { get; } = sessionLost;
 }
 
 /// <summary>Receives what the server sends while a batch runs, as it arrives.</summary>
@@ -41,7 +76,11 @@ public interface IBatchExecutor : IAsyncDisposable
     /// </summary>
     Task<BatchOutcome> ExecuteAsync(string sql, IBatchListener listener, CancellationToken cancellationToken);
 
-    /// <summary>Ends the script's session; returns how many open transactions were rolled back (0 normally).</summary>
+    /// <summary>
+    /// Ends the script's session; returns how many open transactions were rolled back (0 normally).
+    /// Its own commands have an explicit timeout; a failure is a <see cref="RunSessionException"/>
+    /// (closing the session then makes the server roll back what it still held).
+    /// </summary>
     Task<int> EndScriptAsync(CancellationToken cancellationToken);
 }
 
@@ -64,7 +103,10 @@ public sealed record JournalEntry(string Status, string Checksum, DateTime Start
 /// <summary>What a journal row records when a script starts.</summary>
 public sealed record JournalStart(string Component, string Script, string Checksum, int Batches, string ToolVersion, string LogFile);
 
-/// <summary>The script journal (dbo.MC_ScriptJournal): what ran, with which checksum, and how it ended.</summary>
+/// <summary>
+/// The script journal (dbo.MC_ScriptJournal): what ran, with which checksum, and how it ended.
+/// A command that fails or times out throws <see cref="RunSessionException"/>.
+/// </summary>
 public interface IScriptJournal
 {
     /// <summary>The latest row of <paramref name="script"/> in <paramref name="component"/>, or null.</summary>
@@ -102,8 +144,14 @@ public interface IRunSession : IAsyncDisposable
     /// <summary>True when dbo.MC_ScriptJournal exists (CrmDb.dacpac is deployed).</summary>
     Task<bool> JournalExistsAsync(CancellationToken cancellationToken);
 
-    /// <summary>An executor on a session of its own.</summary>
-    IBatchExecutor CreateExecutor();
+    /// <summary>An executor on a session of its own, with <paramref name="settings"/>.</summary>
+    IBatchExecutor CreateExecutor(SessionSettings settings);
+
+    /// <summary>
+    /// Closes the idle pooled sessions of the run's connection string (the connection probe's, for
+    /// one), so that none stays in the database while a script needs it to itself. Called before each script.
+    /// </summary>
+    void ReleaseIdleSessions();
 }
 
 /// <summary>Opens run sessions (SQL Server for real, fakes in tests).</summary>

@@ -162,8 +162,15 @@ public sealed class RunOrchestrator(CliContext context, IRunEnvironment environm
 
             report = new RunReport(console, log, mask, time, started);
             var sequence = new ScriptSequence(
-                report, new ScriptRunner(session, readerOptions, location, report, console), session.Journal, location, request, script => runningScript = script);
+                report, new ScriptRunner(session, readerOptions, location, report, console, new SessionSettings(request.QuotedIdentifier)), session.Journal, location, request, script => runningScript = script);
             return await sequence.RunAsync(plans, selection.Ignored, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RunSessionException ex) when (report is null)
+        {
+            // The lock or a first read of the control session failed: nothing ran.
+            console.Error(Text["ErrorPrefixInput", ex.Message]);
+            Refuse(ex.Message);
+            return Refused(ExitCodes.ProcessingErrors);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && report is null)
         {

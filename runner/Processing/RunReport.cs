@@ -21,6 +21,9 @@ public enum RunStop
 
     /// <summary>The log could not be written any more.</summary>
     LogFault,
+
+    /// <summary>A command of crmdb's own on the control session (journal, lock) failed: the run cannot vouch for what follows.</summary>
+    ControlFailed,
 }
 
 /// <summary>How one script ended: its journal status, its failed batches, and whether the run goes on.</summary>
@@ -35,6 +38,9 @@ public sealed class RunReport(RunConsole console, RunLog log, SecretMask mask, T
 {
     private static readonly Localizer Text = new("Run");
     private readonly List<RunFailure> failures = [];
+
+    // Modules created by a batch of this run, by name: their errors are at lines of that batch.
+    private readonly Dictionary<string, Batch> modules = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The log.</summary>
     public RunLog Log => log;
@@ -118,6 +124,11 @@ public sealed class RunReport(RunConsole console, RunLog log, SecretMask mask, T
         log.Block(mask.Apply(shownText));
         if (!dryRun)
         {
+            if (ModuleBatch.Name(batch.Text) is string module)
+            {
+                modules[module] = batch;
+            }
+
             BatchesRun++;
             log.Line(Text["LogOutputMark"]);
         }
@@ -163,6 +174,9 @@ public sealed class RunReport(RunConsole console, RunLog log, SecretMask mask, T
                 break;
             case RunStop.Exit:
                 lines.Add(Text["SummaryExit", stoppedIn ?? "-"]);
+                break;
+            case RunStop.ControlFailed:
+                lines.Add(Text["SummaryControlFailed", stoppedIn ?? "-"]);
                 break;
         }
 
@@ -237,6 +251,8 @@ public sealed class RunReport(RunConsole console, RunLog log, SecretMask mask, T
     /// <summary>Shows and logs what the server sends while a batch runs.</summary>
     private sealed class MessageStream(RunReport report, string script, Batch batch) : IBatchListener
     {
+        private readonly bool dynamicSql = ModuleBatch.RunsDynamicSql(batch.Text);
+
         public void Message(ServerMessage message)
         {
             if (!message.IsError)
@@ -254,6 +270,16 @@ public sealed class RunReport(RunConsole console, RunLog log, SecretMask mask, T
                 where = string.Equals(file, batch.File, StringComparison.Ordinal)
                     ? Text["ErrorWhere", Path.GetFileName(batch.File), batch.Index, batch.StartLine, line, message.LineNumber]
                     : Text["ErrorWhereIncluded", Path.GetFileName(batch.File), batch.Index, batch.StartLine, Place(file, line), message.LineNumber];
+                if (dynamicSql)
+                {
+                    where = Text["ErrorWhereDynamic", where, message.LineNumber];
+                }
+            }
+            else if (report.modules.TryGetValue(message.Procedure, out var definition))
+            {
+                // The module's lines are its defining batch's lines.
+                var (file, line) = definition.Locate(message.LineNumber);
+                where = Text["ErrorWhereModule", Path.GetFileName(batch.File), batch.Index, batch.StartLine, message.Procedure, Place(file, line), message.LineNumber];
             }
             else
             {

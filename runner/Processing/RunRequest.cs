@@ -42,6 +42,9 @@ public sealed record RunRequest
     /// <summary>The connection string, when one is configured.</summary>
     public string? ConnectionString { get; init; }
 
+    /// <summary>False with --quoted-identifier off: each script's session runs SET QUOTED_IDENTIFIER OFF (classic sqlcmd without -I).</summary>
+    public bool QuotedIdentifier { get; init; } = true;
+
     /// <summary>The options as the user gave them, for the log header.</summary>
     public string OptionsText { get; init; } = string.Empty;
 }

@@ -1,7 +1,6 @@
 using CrmDb.Clr;
 using CrmDb.Runner.Batches;
 using CrmDb.Runner.Cli;
-using Microsoft.Data.SqlClient;
 
 namespace CrmDb.Runner.Processing;
 
@@ -11,8 +10,16 @@ namespace CrmDb.Runner.Processing;
 /// running batch is cancelled on the server when the token is; the transaction it leaves open is
 /// rolled back by <see cref="IBatchExecutor.EndScriptAsync"/>, which runs whatever the token says.
 /// </summary>
-public sealed class ScriptRunner(IRunSession session, BatchReaderOptions readerOptions, GesComLocation? location, RunReport report, RunConsole console)
+public sealed class ScriptRunner(IRunSession session, BatchReaderOptions readerOptions, GesComLocation? location, RunReport report, RunConsole console, SessionSettings settings)
 {
+    /// <summary>How one batch (all its GO n executions) ended.</summary>
+    private enum BatchResult
+    {
+        Succeeded,
+        Failed,
+        ConnectionLost,
+    }
+
     private static readonly Localizer Text = new("Run");
 
     /// <summary>Runs <paramref name="plan"/>, script <paramref name="position"/> of <paramref name="total"/>.</summary>
@@ -22,7 +29,9 @@ public sealed class ScriptRunner(IRunSession session, BatchReaderOptions readerO
         int failedBatches = 0;
         var stop = RunStop.None;
         bool changed = false;
-        await using var executor = session.CreateExecutor();
+        // No idle session of crmdb's stays in the database while the script runs (it may need it to itself).
+        session.ReleaseIdleSessions();
+        await using var executor = session.CreateExecutor(settings);
         try
         {
             await executor.BeginScriptAsync(cancellationToken).ConfigureAwait(false);
@@ -45,7 +54,8 @@ public sealed class ScriptRunner(IRunSession session, BatchReaderOptions readerO
 
                 read++;
                 console.Progress(position, total, batch.Index, plan.BatchCount);
-                if (await RunBatchAsync(name, plan.BatchCount, batch, executor, cancellationToken).ConfigureAwait(false))
+                var result = await RunBatchAsync(name, plan.BatchCount, batch, executor, cancellationToken).ConfigureAwait(false);
+                if (result != BatchResult.Succeeded)
                 {
                     failedBatches++;
                     if (batch.ExitOnError)
@@ -54,6 +64,14 @@ public sealed class ScriptRunner(IRunSession session, BatchReaderOptions readerO
                         report.Stopping(Text["OnErrorExit", name]);
                         break;
                     }
+                }
+
+                if (result == BatchResult.ConnectionLost)
+                {
+                    // Its transaction, #temp tables and USE context are gone: the rest of the
+                    // script would run on a session that is not the one it was written for.
+                    report.Stopping(Text["ConnectionLostScriptStops", name]);
+                    break;
                 }
 
                 if (report.Log.Fault is not null)
@@ -67,6 +85,12 @@ public sealed class ScriptRunner(IRunSession session, BatchReaderOptions readerO
             {
                 changed = true;
             }
+        }
+        catch (RunSessionException ex)
+        {
+            // The script's session could not be opened or set up (SET QUOTED_IDENTIFIER OFF).
+            failedBatches++;
+            report.Failure(name, name, ex.Message);
         }
         catch (BatchScriptException ex)
         {
@@ -116,22 +140,23 @@ public sealed class ScriptRunner(IRunSession session, BatchReaderOptions readerO
             report.Failure(name, name, Text["TransactionLeftOpen", name, open], Text["TransactionLeftOpen", name, open]);
             return 1;
         }
-        catch (SqlException ex)
+        catch (RunSessionException ex)
         {
-            // The session broke: the server rolls back what it held open when it ends.
-            report.Failure(name, name, ex.Message);
+            // The check failed or timed out: the session is closed, and the server rolls back
+            // what it still held open when it ends.
+            report.Failure(name, name, Text["EndCheckFailedScript", name, ex.Message]);
             return 1;
         }
     }
 
-    /// <summary>Runs one batch (n times for GO n); true when it failed.</summary>
-    private async Task<bool> RunBatchAsync(string script, int batches, Batch batch, IBatchExecutor executor, CancellationToken cancellationToken)
+    /// <summary>Runs one batch (n times for GO n); says how it ended.</summary>
+    private async Task<BatchResult> RunBatchAsync(string script, int batches, Batch batch, IBatchExecutor executor, CancellationToken cancellationToken)
     {
         string sql = location is null ? batch.Text : TokenExpander.Expand(batch.Text, location);
         string shown = location is null ? batch.ShownText : TokenExpander.Expand(batch.ShownText, location);
         report.BatchStarting(batch, batches, shown, dryRun: false);
         var listener = report.Listener(script, batch);
-        bool failed = false;
+        var result = BatchResult.Succeeded;
         var total = TimeSpan.Zero;
         long rows = 0;
         int errors = 0;
@@ -143,9 +168,24 @@ public sealed class ScriptRunner(IRunSession session, BatchReaderOptions readerO
                 total += outcome.Duration;
                 rows += outcome.Rows;
                 errors += outcome.Errors.Count;
+                if (outcome.End == BatchEnd.TimedOut)
+                {
+                    // Cancelled by SqlClient on the server, not a server error.
+                    report.LogLine(Text["BatchTimedOutMark"]);
+                    report.Failure(script, RunReport.Place(batch.File, batch.StartLine), Text["BatchTimedOut", Path.GetFileName(batch.File), batch.Index, batch.StartLine]);
+                }
+
+                if (outcome.End == BatchEnd.ConnectionLost)
+                {
+                    report.LogLine(Text["ConnectionLostMark"]);
+                    report.Failure(script, RunReport.Place(batch.File, batch.StartLine), Text["ConnectionLost", Path.GetFileName(batch.File), batch.Index, batch.StartLine]);
+                    result = BatchResult.ConnectionLost;
+                    break;
+                }
+
                 if (outcome.Failed)
                 {
-                    failed = true;
+                    result = BatchResult.Failed;
                     if (batch.ExitOnError)
                     {
                         break;
@@ -161,6 +201,6 @@ public sealed class ScriptRunner(IRunSession session, BatchReaderOptions readerO
         }
 
         report.BatchEnded(total, rows, errors);
-        return failed;
+        return result;
     }
 }

@@ -56,12 +56,33 @@ public sealed class ScriptSequence(
                 report.NotRun(name, Text["WhyInterrupted", name]);
                 continue;
             }
+            catch (RunSessionException ex)
+            {
+                // The journal could not say what ran: nothing more runs (the script did not start).
+                report.Failure(name, name, Text["JournalStartFailed", name, ex.Message]);
+                stop = RunStop.ControlFailed;
+                stoppedIn = name;
+                continue;
+            }
 
             running(name);
             var outcome = await runner.RunAsync(plan, s + 1, plans.Count, cancellationToken).ConfigureAwait(false);
-            await report.ScriptEndedAsync(journal, journalId, name, outcome).ConfigureAwait(false);
+            try
+            {
+                await report.ScriptEndedAsync(journal, journalId, name, outcome).ConfigureAwait(false);
+            }
+            catch (RunSessionException ex)
+            {
+                report.Failure(name, name, Text["JournalFinishFailed", name, ex.Message]);
+                if (stop == RunStop.None)
+                {
+                    stop = RunStop.ControlFailed;
+                    stoppedIn = name;
+                }
+            }
+
             running(null);
-            if (outcome.Stop != RunStop.None)
+            if (outcome.Stop != RunStop.None && stop == RunStop.None)
             {
                 stop = outcome.Stop;
                 stoppedIn = name;

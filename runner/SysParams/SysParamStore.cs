@@ -44,21 +44,31 @@ public static class SysParamStore
     }
 
     /// <summary>
-    /// Runs dbo.MC_setsysparams, writing each message it prints to <paramref name="messages"/> as
-    /// it arrives. An error raised by the procedure (refused value, failed curative) comes out as
-    /// the SqlException it is.
+    /// Runs dbo.MC_setsysparams, writing each message it prints to <paramref name="messages"/> and
+    /// each error it raises to <paramref name="errors"/> as it arrives: with
+    /// FireInfoMessageEventOnUserErrors "all events fire immediately"; without it "InfoMessage
+    /// events are handled at the end of the procedure" (SqlConnection.FireInfoMessageEventOnUserErrors,
+    /// learn.microsoft.com). Returns how many errors (class 11 to 16) the procedure raised (refused
+    /// value, failed curative); an error of class 17 and above comes out as the SqlException it is.
     /// </summary>
-    public static async Task SetAsync(string connectionString, string name, string value, TextWriter messages, CancellationToken cancellationToken)
+    public static async Task<int> SetAsync(string connectionString, string name, string value, TextWriter messages, TextWriter errors, CancellationToken cancellationToken)
     {
-        await using var connection = new SqlConnection(connectionString);
+        await using var connection = new SqlConnection(connectionString) { FireInfoMessageEventOnUserErrors = true };
         // A parameter named like a secret (CrmDb.Clr.SecretNames, the rule crmdb run masks by)
         // never has its value echoed: a message that repeats it shows ******** instead.
         bool secret = CrmDb.Clr.SecretNames.IsSecret(name) && value.Length > 0;
+        var shown = new CrmDb.Runner.Testing.ServerOutput(messages, errors);
+        int raised = 0;
         connection.InfoMessage += (_, e) =>
         {
             foreach (SqlError message in e.Errors)
             {
-                messages.WriteLine(secret ? message.Message.Replace(value, CrmDb.Clr.SecretNames.Mask, StringComparison.Ordinal) : message.Message);
+                if (message.Class > 10)
+                {
+                    raised++;
+                }
+
+                shown.Write(message.Class, secret ? message.Message.Replace(value, CrmDb.Clr.SecretNames.Mask, StringComparison.Ordinal) : message.Message);
             }
         };
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -70,6 +80,7 @@ public static class SysParamStore
         command.Parameters.Add(Text("@name", name));
         command.Parameters.Add(Text("@value", value));
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return raised;
     }
 
     private static SqlParameter Text(string name, string value) =>

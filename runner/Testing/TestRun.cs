@@ -189,10 +189,10 @@ public sealed class TestRun(TestPlan plan, TextWriter output, TextWriter error)
         BlockOnPossibleDataLoss = false,
     };
 
-    /// <summary>Runs each batch; on the first error prints file, line and message and returns false.</summary>
+    /// <summary>Runs each batch; on the first error prints file, line and message and returns false. PRINT output is shown.</summary>
     private bool RunScript(string database, SqlScript script)
     {
-        using var connection = Open(database);
+        using var connection = Open(database, showMessages: true);
         foreach (Batch batch in script.Batches)
         {
             try
@@ -214,21 +214,34 @@ public sealed class TestRun(TestPlan plan, TextWriter output, TextWriter error)
         return true;
     }
 
+    /// <summary>
+    /// tSQLt.RunAll, its PRINT output shown as it comes (FireInfoMessageEventOnUserErrors: "All
+    /// events fire immediately", SqlConnection.FireInfoMessageEventOnUserErrors, learn.microsoft.com).
+    /// A test that raises an error of class 20 or above ends the session ("the application
+    /// connection to the instance of the Database Engine may also terminate", Database Engine error
+    /// severities): the results are then read on a new session, the test that was running shows
+    /// as tSQLt's "severe error" row, and the run counts as failed.
+    /// </summary>
     private IReadOnlyList<TestOutcome> RunAll(string database)
     {
-        using var connection = Open(database);
-        try
+        bool lost = false;
+        using (var connection = Open(database, showMessages: true, fireAtOnce: true))
         {
-            using var run = new SqlCommand("EXEC tSQLt.RunAll;", connection) { CommandTimeout = 0 };
-            run.ExecuteNonQuery();
-        }
-        catch (SqlException ex)
-        {
-            // tSQLt.RunAll raises an error when a test fails; the results table says which.
-            output.WriteLine(Text["RunAllRaised", ex.Message]);
+            try
+            {
+                using var run = new SqlCommand("EXEC tSQLt.RunAll;", connection) { CommandTimeout = 0 };
+                run.ExecuteNonQuery();
+            }
+            catch (SqlException ex)
+            {
+                // tSQLt.RunAll raises an error when a test fails; the results table says which.
+                lost = connection.State != System.Data.ConnectionState.Open;
+                (lost ? error : output).WriteLine(Text[lost ? "RunAllConnectionLost" : "RunAllRaised", ex.Message]);
+            }
         }
 
-        using var read = new SqlCommand("SELECT Class, TestCase, Result, Msg FROM tSQLt.TestResult ORDER BY Id;", connection);
+        using var results = Open(database);
+        using var read = new SqlCommand("SELECT Class, TestCase, Result, Msg FROM tSQLt.TestResult ORDER BY Id;", results);
         using var reader = read.ExecuteReader();
         var outcomes = new List<TestOutcome>();
         while (reader.Read())
@@ -236,6 +249,12 @@ public sealed class TestRun(TestPlan plan, TextWriter output, TextWriter error)
             outcomes.Add(new TestOutcome(
                 reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? "Error" : reader.GetString(2),
                 reader.IsDBNull(3) ? null : reader.GetString(3)));
+        }
+
+        if (lost)
+        {
+            // The tests after the one that ended the session did not run: never a success.
+            outcomes.Add(new TestOutcome("tSQLt", "RunAll", "Error", Text["RunAllStopped"]));
         }
 
         return outcomes;
@@ -277,9 +296,24 @@ public sealed class TestRun(TestPlan plan, TextWriter output, TextWriter error)
         command.ExecuteNonQuery();
     }
 
-    private SqlConnection Open(string database)
+    private SqlConnection Open(string database, bool showMessages = false, bool fireAtOnce = false)
     {
-        var connection = new SqlConnection(new SqlConnectionStringBuilder(plan.ServerConnection) { InitialCatalog = database }.ConnectionString);
+        var connection = new SqlConnection(new SqlConnectionStringBuilder(plan.ServerConnection) { InitialCatalog = database }.ConnectionString)
+        {
+            FireInfoMessageEventOnUserErrors = fireAtOnce,
+        };
+        if (showMessages)
+        {
+            var shown = new ServerOutput(output, error);
+            connection.InfoMessage += (_, e) =>
+            {
+                foreach (SqlError message in e.Errors)
+                {
+                    shown.Write(message.Class, message.Message);
+                }
+            };
+        }
+
         connection.Open();
         return connection;
     }

@@ -57,7 +57,11 @@ public static class ChildRunHost
 
         public Task<bool> JournalExistsAsync(CancellationToken cancellationToken) => Task.FromResult(true);
 
-        public IBatchExecutor CreateExecutor() => this;
+        public IBatchExecutor CreateExecutor(SessionSettings settings) => this;
+
+        public void ReleaseIdleSessions()
+        {
+        }
 
         public Task<JournalEntry?> LastAsync(string component, string script, CancellationToken cancellationToken) => Task.FromResult<JournalEntry?>(null);
 

@@ -18,6 +18,12 @@ internal sealed class FakeJournal : IScriptJournal
 {
     public List<(long Id, string Component, string Script, string Checksum, string Status, int FailedBatches)> Rows { get; } = [];
 
+    /// <summary>When set, StartAsync of that script fails as a control command does (timeout, lost session).</summary>
+    public Func<string, RunSessionException?> StartFails { get; set; } = _ => null;
+
+    /// <summary>When set, FinishAsync of that row id fails; the row stays as it was.</summary>
+    public Func<long, RunSessionException?> FinishFails { get; set; } = _ => null;
+
     public Task<JournalEntry?> LastAsync(string component, string script, CancellationToken cancellationToken)
     {
         var row = Rows.LastOrDefault(r => string.Equals(r.Component, component, StringComparison.OrdinalIgnoreCase) && r.Script == script);
@@ -26,6 +32,11 @@ internal sealed class FakeJournal : IScriptJournal
 
     public Task<long> StartAsync(JournalStart start, CancellationToken cancellationToken)
     {
+        if (StartFails(start.Script) is { } failure)
+        {
+            throw failure;
+        }
+
         long id = Rows.Count + 1;
         Rows.Add((id, start.Component, start.Script, start.Checksum, JournalEntry.Running, 0));
         return Task.FromResult(id);
@@ -33,6 +44,11 @@ internal sealed class FakeJournal : IScriptJournal
 
     public Task FinishAsync(long id, string status, int failedBatches, CancellationToken cancellationToken)
     {
+        if (FinishFails(id) is { } failure)
+        {
+            throw failure;
+        }
+
         int i = Rows.FindIndex(r => r.Id == id);
         Rows[i] = Rows[i] with { Status = status, FailedBatches = failedBatches };
         return Task.FromResult(0);
@@ -55,14 +71,31 @@ internal sealed class FakeExecutor : IBatchExecutor
 
     public int OpenTransactionsAtEnd { get; set; }
 
+    /// <summary>How each batch ends (a timeout, a lost session), by its text; completed by default.</summary>
+    public Func<string, BatchEnd> EndFor { get; set; } = _ => BatchEnd.Completed;
+
+    /// <summary>When set, EndScriptAsync fails with it (the end-of-script check timed out, say).</summary>
+    public RunSessionException? EndScriptFailure { get; set; }
+
+    /// <summary>True once a batch lost the session: what comes after runs on nothing, as with SqlBatchExecutor.</summary>
+    public bool SessionLost { get; private set; }
+
+    public int ScriptsEnded { get; private set; }
+
     public Task BeginScriptAsync(CancellationToken cancellationToken)
     {
+        SessionLost = false;
         ScriptsBegun++;
         return Task.CompletedTask;
     }
 
     public Task<BatchOutcome> ExecuteAsync(string sql, IBatchListener listener, CancellationToken cancellationToken)
     {
+        if (SessionLost)
+        {
+            return Task.FromResult(new BatchOutcome([], 0, TimeSpan.Zero, BatchEnd.ConnectionLost));
+        }
+
         Executed.Add(sql);
         OnExecute?.Invoke(sql);
         var messages = Respond(sql);
@@ -71,11 +104,27 @@ internal sealed class FakeExecutor : IBatchExecutor
             listener.Message(message);
         }
 
-        listener.Rows(1);
-        return Task.FromResult(new BatchOutcome(messages.Where(m => m.IsError).ToList(), 1, TimeSpan.FromMilliseconds(5)));
+        var end = EndFor(sql);
+        SessionLost = end == BatchEnd.ConnectionLost;
+        if (end == BatchEnd.Completed)
+        {
+            listener.Rows(1);
+        }
+
+        return Task.FromResult(new BatchOutcome(messages.Where(m => m.IsError).ToList(), end == BatchEnd.Completed ? 1 : 0, TimeSpan.FromMilliseconds(5), end));
     }
 
-    public Task<int> EndScriptAsync(CancellationToken cancellationToken) => Task.FromResult(OpenTransactionsAtEnd);
+    public Task<int> EndScriptAsync(CancellationToken cancellationToken)
+    {
+        ScriptsEnded++;
+        if (EndScriptFailure is { } failure)
+        {
+            throw failure;
+        }
+
+        // A lost session was rolled back by the server when it ended: nothing is left open.
+        return Task.FromResult(SessionLost ? 0 : OpenTransactionsAtEnd);
+    }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }
@@ -115,7 +164,25 @@ internal sealed class FakeSession : IRunSession, IRunEnvironment
 
     public Task<bool> JournalExistsAsync(CancellationToken cancellationToken) => Task.FromResult(HasJournalTable);
 
-    public IBatchExecutor CreateExecutor() => Executor;
+    public List<SessionSettings> ExecutorSettings { get; } = [];
+
+    public int IdleSessionReleases { get; private set; }
+
+    /// <summary>What happened, in order: "release", "executor", "journal start"... (pins where idle sessions are released).</summary>
+    public List<string> Events { get; } = [];
+
+    public IBatchExecutor CreateExecutor(SessionSettings settings)
+    {
+        Events.Add("executor");
+        ExecutorSettings.Add(settings);
+        return Executor;
+    }
+
+    public void ReleaseIdleSessions()
+    {
+        Events.Add("release");
+        IdleSessionReleases++;
+    }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }
