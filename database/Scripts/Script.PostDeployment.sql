@@ -7,3 +7,5 @@ idempotent. The SQLCLR part is generated at build time from CrmDb.Clr.dll
 GO
 :r ./Permissions.SysParams.Clr.sql
 GO
+:r ./Signing.sql
+GO
