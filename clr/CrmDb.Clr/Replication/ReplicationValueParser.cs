@@ -395,6 +395,16 @@ namespace CrmDb.Clr.Replication
                 return;
             }
 
+            if (name == "IIF")
+            {
+                Condition();
+                Expect(',');
+                Scalar();
+                Expect(',');
+                Scalar();
+                return;
+            }
+
             if (name == "TRIM")
             {
                 Scalar();
@@ -848,7 +858,9 @@ namespace CrmDb.Clr.Replication
         // ---------------------------------------------------------------------------------
         private SqlToken Identifier()
         {
-            if (AtEnd || !(Current.Kind == SqlTokenKind.QuotedIdentifier || (Current.Kind == SqlTokenKind.Word && !Contains(Reserved, Current.Text))))
+            // A word starting with $ is a money literal or $PARTITION-like name, never a column here.
+            if (AtEnd || !(Current.Kind == SqlTokenKind.QuotedIdentifier
+                || (Current.Kind == SqlTokenKind.Word && !Contains(Reserved, Current.Text) && Current.Text[0] != '$')))
             {
                 throw Syntax();
             }
