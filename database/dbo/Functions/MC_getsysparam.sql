@@ -18,7 +18,7 @@ Parameters
 Example
     SELECT dbo.MC_getsysparam(N'MC_modules');
 
-Version 1.1.0
+Version 1.0.0
 */
 CREATE FUNCTION dbo.MC_getsysparam
 (

@@ -61,7 +61,7 @@ Example
     EXEC dbo.MC_setsysparams @name = N'cleanUrl', @value = N'Y';
     EXEC dbo.MC_setsysparams 'MC_modules', '3';
 
-Version 1.1.0
+Version 1.0.0
 */
 CREATE PROCEDURE dbo.MC_setsysparams
     @name  nvarchar(max) = NULL,
@@ -72,7 +72,7 @@ BEGIN
     SET NOCOUNT ON;
     SET XACT_ABORT ON;
 
-    DECLARE @Version nvarchar(20) = N'1.1.0';
+    DECLARE @Version nvarchar(20) = N'1.0.0';
     DECLARE @NameRule nvarchar(400) = N'Un nom de paramètre compte 1 à 100 caractères, chacun lettre ASCII (a-z, A-Z), chiffre (0-9) ou _ (exemple : cleanUrl).';
 
     IF @Help = 1

@@ -74,4 +74,14 @@ public sealed class TokenExpanderLiteralTests
         // A nested literal without a token is fine, and so is a token beside it.
         Assert.Equal("EXEC(N'SELECT ''x'' FROM [BIJOU].dbo.F_COMPTET');", TokenExpander.Expand("EXEC(N'SELECT ''x'' FROM #F_COMPTET#');", location));
     }
+
+    [Fact]
+    public void Crmdb_tokens_expand_refuses_a_nested_literal_token_with_exit_2_naming_the_line()
+    {
+        CliResult result = CliRunner.RunWithInput("SELECT 1;\nEXEC(N'EXEC(N''SELECT * FROM #F_COMPTET#'')');\n", "tokens", "expand", "--gescom-database", "BIJOU");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("Ligne 2 : un joker #F_/#P_ se trouve dans une chaîne imbriquée", result.Error, StringComparison.Ordinal);
+        Assert.Empty(result.Out);
+    }
 }

@@ -74,7 +74,7 @@ public sealed class ModuleSigningTests
         // Every password in the script is the random one, never a literal.
         Assert.All(
             System.Text.RegularExpressions.Regex.Matches(Signing, "PASSWORD = ").Select(m => Signing.Substring(m.Index + m.Length, 32)),
-            after => Assert.StartsWith("' + QUOTENAME(@Password, N)", after, StringComparison.Ordinal));
+            after => Assert.StartsWith("' + QUOTENAME(@Password, N'''')", after, StringComparison.Ordinal));
         // The script is T-SQL the engine reads.
         SqlParsing.Parse(Signing);
     }
