@@ -87,7 +87,7 @@ BEGIN
     SET @Password = CONCAT(CONVERT(nvarchar(36), NEWID()), N'-', CONVERT(nvarchar(36), NEWID()), N'-Aa1');
     SET @Sql = N'CREATE CERTIFICATE ' + QUOTENAME(@Certificate)
         + N' ENCRYPTION BY PASSWORD = ' + QUOTENAME(@Password, N'''')
-        + N' WITH SUBJECT = N''CrmDb module signing (' + @Certificate + N')'', EXPIRY_DATE = ''20991231'';'
+        + N' WITH SUBJECT = ''CrmDb module signing (' + @Certificate + N')'', EXPIRY_DATE = ''20991231'';'
         + NCHAR(10) + N'CREATE USER ' + QUOTENAME(@Certificate) + N' FROM CERTIFICATE ' + QUOTENAME(@Certificate) + N';';
     EXEC sys.sp_executesql @Sql;
 
