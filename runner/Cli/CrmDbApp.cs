@@ -103,6 +103,8 @@ public static class CrmDbApp
         root.Subcommands.Add(RunCommand.Create(context));
         root.Subcommands.Add(BatchesCommand.Create(context));
         root.Subcommands.Add(ClrCommand.Create(context));
+        root.Subcommands.Add(BackupCommand.Create(context));
+        root.Subcommands.Add(RestoreCommand.Create(context));
         root.Subcommands.Add(ReplicationCommand.Create(context));
         LocalizedHelpAction.Install(root, context);
         return root;

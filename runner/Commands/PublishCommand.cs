@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CrmDb.Runner.Backup;
 using CrmDb.Runner.Cli;
 using CrmDb.Runner.Deployment;
 using Microsoft.SqlServer.Dac;
@@ -30,7 +31,8 @@ public static class PublishCommand
             DefaultValueFactory = _ => "out",
         }.WithDeprecated("--output", "-o");
 
-        var command = new Command("publish", Text["PublishDescription"]) { package.Profile, package.Variables, package.Dacpac, output };
+        var backupFirst = BackupFirst.CreateOption();
+        var command = new Command("publish", Text["PublishDescription"]) { package.Profile, package.Variables, package.Dacpac, output, backupFirst };
         connection.AddTo(command);
         command.SetHandler(context, parseResult =>
         {
@@ -67,6 +69,13 @@ public static class PublishCommand
             {
                 context.Error.WriteLine(Text["PrereqBlocked"]);
                 return ExitCodes.ProcessingErrors;
+            }
+
+            // --backup-first: a COPY_ONLY pair before anything changes; if it fails, nothing is deployed.
+            var first = BackupFirst.Take(parseResult.GetValue(backupFirst), context, connectionString, integration: null);
+            if (first.ExitCode != ExitCodes.Success)
+            {
+                return first.ExitCode;
             }
 
             try

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using CrmDb.Runner.Backup;
 using CrmDb.Runner.Batches;
 using CrmDb.Runner.Cli;
 using CrmDb.Runner.Processing;
@@ -49,10 +50,11 @@ public static class RunCommand
         var force = new Option<bool>("--force") { Description = Text["ForceOption"] };
         var gescomServer = new Option<string?>("--gescom-server") { Description = Text["GesComServerOption"], HelpName = "SERVER" };
         var gescomDatabase = new Option<string?>("--gescom-database") { Description = Text["GesComDatabaseOption"], HelpName = "DATABASE" };
+        var backupFirst = BackupFirst.CreateOption();
 
         var command = new Command("run", Text["RunDescription"])
         {
-            component, paths, inputs, integration, variables, secretVariables, noVariables, logDir, dryRun, force, gescomServer, gescomDatabase, queryTimeout, codePage,
+            component, paths, inputs, integration, variables, secretVariables, noVariables, logDir, dryRun, force, gescomServer, gescomDatabase, queryTimeout, codePage, backupFirst,
         };
         connection.AddTo(command);
         command.SetHandler(context, async (parseResult, cancellationToken) =>
@@ -109,6 +111,15 @@ public static class RunCommand
 
             var inputEncoding = ScriptEncoding.FromOption(parseResult.GetValue(codePage));
             var mask = new SecretMask(variableValues, secretValues.Keys);
+
+            // Every input checked: --backup-first (docs/backup.md) takes a COPY_ONLY pair before the run
+            // changes anything; its label goes to the log header.
+            var first = BackupFirst.Take(parseResult.GetValue(backupFirst) && !isDryRun, context, connectionString, integrationId);
+            if (first.ExitCode != ExitCodes.Success)
+            {
+                return first.ExitCode;
+            }
+
             var request = new RunRequest
             {
                 Component = name,
@@ -124,9 +135,9 @@ public static class RunCommand
                 GesComServer = server,
                 GesComDatabase = database,
                 ConnectionString = connectionString,
-                OptionsText = WithCodePage(
+                OptionsText = first.Describe(WithCodePage(
                     DescribeOptions(variableValues, secretValues.Keys, mask, integrationId, server, database, isDryRun, parseResult.GetValue(force), parseResult.GetValue(noVariables), batchTimeout),
-                    parseResult.GetValue(codePage)),
+                    parseResult.GetValue(codePage))),
             };
             // Ctrl+C and SIGTERM end the run in order (exit 130); a second one ends it at once.
             using var interruption = RunInterruption.Listen(cancellationToken);
