@@ -25,12 +25,16 @@ MC_SysParamsSigning signs dbo.MC_setsysparams. Its user holds SELECT and UPDATE 
     ownership chain) and VIEW DEFINITION on schema dbo (to find the curative and its
     parameters). NOT EXECUTE: a curative runs with the caller's rights, so the caller needs
     EXECUTE on it.
-MC_AutosyncSigning signs dbo.MC_runautosync, dbo.MC_traceautosync and dbo.MC_listautosync, and
-    counter-signs dbo.MC_runautosyncstep (which runs the hooks through sp_executesql, called by
+MC_AutosyncSigning signs dbo.MC_runautosync and dbo.MC_listautosync, and counter-signs
+    dbo.MC_runautosyncstep (which runs the hooks through sp_executesql, called by
     MC_runautosync). Its user holds EXECUTE and VIEW DEFINITION on schema dbo: a trace or a run
     finds and runs every hook without any role holding a grant on the hooks, and MC_support
     never needs to execute a hook directly. Inside a hook (not signed) the certificate's rights
     are gone: its statements run with the caller's rights.
+    dbo.MC_traceautosync is deliberately NOT signed: it reaches dbo.MC_runautosync through the
+    ownership chain, whose own signature runs the hooks; signed, its gate for a real cycle
+    (HAS_PERMS_BY_NAME(N'dbo.MC_runautosync', N'OBJECT', N'EXECUTE'), which reads the whole
+    token, certificate user included) would let MC_support run real cycles.
 */
 SET NOCOUNT ON;
 
@@ -38,7 +42,6 @@ DECLARE @Signing TABLE (CertificateName sysname NOT NULL, ModuleName sysname NOT
 INSERT @Signing (CertificateName, ModuleName, IsCounter)
 VALUES (N'MC_SysParamsSigning', N'MC_setsysparams', 0),
        (N'MC_AutosyncSigning', N'MC_runautosync', 0),
-       (N'MC_AutosyncSigning', N'MC_traceautosync', 0),
        (N'MC_AutosyncSigning', N'MC_listautosync', 0),
        (N'MC_AutosyncSigning', N'MC_runautosyncstep', 1);
 

@@ -19,9 +19,11 @@ public sealed class LeastPrivilegeEngineTests
     {
         using var database = Deploy();
 
-        Assert.Equal(4, database.Scalar(
+        Assert.Equal(3, database.Scalar(
             "SELECT COUNT(*) FROM sys.crypt_properties AS cp JOIN sys.certificates AS c ON c.thumbprint = cp.thumbprint "
-            + "WHERE cp.crypt_type = 'SPVC' AND OBJECT_NAME(cp.major_id) IN (N'MC_setsysparams', N'MC_runautosync', N'MC_traceautosync', N'MC_listautosync');"));
+            + "WHERE cp.crypt_type = 'SPVC' AND OBJECT_NAME(cp.major_id) IN (N'MC_setsysparams', N'MC_runautosync', N'MC_listautosync');"));
+        // The trace is not signed: its gate for a real cycle must answer for the caller alone.
+        Assert.Equal(0, database.Scalar("SELECT COUNT(*) FROM sys.crypt_properties WHERE major_id = OBJECT_ID(N'dbo.MC_traceautosync');"));
         Assert.Equal(1, database.Scalar("SELECT COUNT(*) FROM sys.crypt_properties WHERE crypt_type = 'CPVC' AND major_id = OBJECT_ID(N'dbo.MC_runautosyncstep');"));
         Assert.Equal(0, database.Scalar("SELECT COUNT(*) FROM sys.certificates WHERE name LIKE N'MC[_]%Signing' AND pvt_key_encryption_type <> 'NA';"));
         Assert.Equal(2, database.Scalar("SELECT COUNT(*) FROM sys.certificates WHERE name IN (N'MC_SysParamsSigning', N'MC_AutosyncSigning');"));
@@ -109,9 +111,14 @@ public sealed class LeastPrivilegeEngineTests
         string traced = Messages(database, "EXECUTE AS USER = N'crmdb_support'; EXEC dbo.MC_traceautosync @ErpIntegrationID = 1; REVERT;");
         string listed = Messages(database, "EXECUTE AS USER = N'crmdb_support'; EXEC dbo.MC_listautosync @ErpIntegrationID = 1; REVERT;");
 
+        var real = Assert.Throws<SqlException>(() => database.Execute("EXECUTE AS USER = N'crmdb_support'; EXEC dbo.MC_traceautosync @ErpIntegrationID = 1, @Rollback = 0; REVERT;"));
+
         Assert.Equal(229, direct.Number);
         Assert.Contains("probe ran", traced, StringComparison.Ordinal);
         Assert.Contains("AUTOSYNC_0100_probe", listed, StringComparison.Ordinal);
+        // Support cannot turn a trace into a real cycle.
+        Assert.Contains("@Rollback = 0", real.Message, StringComparison.Ordinal);
+        Assert.Equal(0, database.Scalar("SELECT COUNT(*) FROM dbo.MC_AutosyncRun WHERE IsSimulation = 0;"));
     }
 
     [EngineFact]
