@@ -10,7 +10,14 @@ namespace CrmDb.Clr
     /// </summary>
     public static class TokenExpander
     {
-        /// <summary>Expands every token of <paramref name="sql"/> for <paramref name="location"/>.</summary>
+        /// <summary>
+        /// Expands every token of <paramref name="sql"/> for <paramref name="location"/>. Outside
+        /// string literals the name is inserted as QUOTENAME writes it. Inside a literal (the text
+        /// of an EXEC(N'...') or of an sp_executesql statement) it is inserted with its quotes
+        /// doubled, so that a name holding ' does not end the literal; a token inside a literal
+        /// nested in another one is refused (<see cref="TokenExpansionException"/>, naming the
+        /// line): how many times its quotes must be doubled cannot be read safely.
+        /// </summary>
         public static string Expand(string sql, GesComLocation location)
         {
             if (sql == null)
@@ -23,13 +30,39 @@ namespace CrmDb.Clr
                 throw new ArgumentNullException(nameof(location));
             }
 
+            if (sql.IndexOf('#') < 0)
+            {
+                return sql;
+            }
+
+            string name = location.Qualifier + ".dbo.";
+            var result = new StringBuilder(sql.Length + 64);
+            int copied = 0;
+            foreach (SqlToken token in SqlTokenizer.Tokenize(sql, includeComments: true))
+            {
+                if (token.Kind != SqlTokenKind.String || token.Text.IndexOf('#') < 0)
+                {
+                    continue;
+                }
+
+                result.Append(ExpandPlain(sql.Substring(copied, token.Start - copied), name));
+                result.Append(ExpandInLiteral(sql, token, name));
+                copied = token.Start + token.Length;
+            }
+
+            result.Append(ExpandPlain(sql.Substring(copied), name));
+            return result.ToString();
+        }
+
+        /// <summary>Text outside any literal: each token becomes the quoted name.</summary>
+        private static string ExpandPlain(string sql, string prefix)
+        {
             int hash = sql.IndexOf('#');
             if (hash < 0)
             {
                 return sql;
             }
 
-            string prefix = location.Qualifier + ".dbo.";
             var result = new StringBuilder(sql.Length + 64);
             int copied = 0;
             while (hash >= 0)
@@ -50,6 +83,47 @@ namespace CrmDb.Clr
 
             result.Append(sql, copied, sql.Length - copied);
             return result.ToString();
+        }
+
+        /// <summary>
+        /// One string literal: its content read as the SQL it holds (each '' standing for '); a
+        /// token in that SQL is expanded there, then the whole content is written back with its
+        /// quotes doubled; a token inside a literal of that SQL (nested two deep) is refused.
+        /// </summary>
+        private static string ExpandInLiteral(string sql, SqlToken literal, string prefix)
+        {
+            string text = literal.Text;
+            int open = text.IndexOf('\'');
+            int contentLength = text.Length - open - 1 - (literal.IsClosed ? 1 : 0);
+            string content = text.Substring(open + 1, contentLength).Replace("''", "'");
+            foreach (SqlToken inner in SqlTokenizer.Tokenize(content, includeComments: true))
+            {
+                if (inner.Kind == SqlTokenKind.String && CountTokens(inner.Text) > 0)
+                {
+                    int line = 1;
+                    for (int i = 0; i < literal.Start; i++)
+                    {
+                        if (sql[i] == '\n')
+                        {
+                            line++;
+                        }
+                    }
+
+                    for (int i = 0; i < inner.Start; i++)
+                    {
+                        if (content[i] == '\n')
+                        {
+                            line++;
+                        }
+                    }
+
+                    throw new TokenExpansionException(line);
+                }
+            }
+
+            return text.Substring(0, open + 1)
+                + ExpandPlain(content, prefix).Replace("'", "''")
+                + (literal.IsClosed ? "'" : string.Empty);
         }
 
         /// <summary>Counts the tokens that <see cref="Expand"/> would replace.</summary>

@@ -9,3 +9,5 @@ GO
 GO
 :r ./MaintenancePlan.Defaults.sql
 GO
+:r ./Signing.sql
+GO

@@ -115,11 +115,53 @@ public static class HookScaffold
         s.Append("END;\n");
         s.Append("GO\n");
         s.Append('\n');
-        s.Append("-- The runner calls hooks through sp_executesql, which does not chain ownership: whoever runs\n");
-        s.Append("-- or traces cycles needs EXECUTE on the hook, and VIEW DEFINITION to see its parameters' defaults.\n");
+        s.Append("-- Cycles and traces run the hook through signed procedures (docs/security.md): no role needs a\n");
+        s.Append("-- grant for that. Integrators may run it by hand while they write it. MC_support gets nothing:\n");
+        s.Append("-- support traces cycles, it never runs a hook outside a trace and its rollback.\n");
         s.Append("GRANT EXECUTE, VIEW DEFINITION ON OBJECT::dbo.").Append(name).Append(" TO [MC_integrator];\n");
         s.Append("GO\n");
-        s.Append("GRANT EXECUTE, VIEW DEFINITION ON OBJECT::dbo.").Append(name).Append(" TO [MC_support];\n");
+        return s.ToString();
+    }
+
+    /// <summary>
+    /// The script creating the curative procedure dbo.MC_apply_param_&lt;name&gt; of a global parameter
+    /// (docs/sysparams.md). dbo.MC_setsysparams runs it with its caller's rights (no EXECUTE AS), so the
+    /// script grants EXECUTE on it to MC_integrator, who sets parameters.
+    /// </summary>
+    public static string BuildCurative(string parameterName, DateTime date)
+    {
+        if (CrmDb.Clr.SysParamName.Check(parameterName, out _) != CrmDb.Clr.SysParamNameProblem.None)
+        {
+            throw new ArgumentException($"Not a parameter name: '{parameterName}'.", nameof(parameterName));
+        }
+
+        string name = "MC_apply_param_" + parameterName;
+        string day = date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var s = new StringBuilder();
+        s.Append("/*\n");
+        s.Append(name).Append(": the curative procedure of the global parameter ").Append(parameterName).Append(".\n");
+        s.Append("dbo.MC_setsysparams runs it after writing the parameter, in the same transaction, with the\n");
+        s.Append("caller's rights: it can do what its caller can, nothing more (docs/security.md).\n");
+        s.Append("Fail with an error or a non-zero return code; never COMMIT or ROLLBACK here.\n");
+        s.Append('\n');
+        s.Append("Version 1.0.0, ").Append(day).Append('\n');
+        s.Append("*/\n");
+        s.Append("CREATE OR ALTER PROCEDURE dbo.").Append(name).Append('\n');
+        s.Append("    @name           nvarchar(max) = NULL,\n");
+        s.Append("    @value          nvarchar(max) = NULL,\n");
+        s.Append("    @previous_value nvarchar(max) = NULL\n");
+        s.Append("AS\n");
+        s.Append("BEGIN\n");
+        s.Append("    SET NOCOUNT ON;\n");
+        s.Append("    SET XACT_ABORT ON;\n");
+        s.Append('\n');
+        s.Append("    -- <what the new value needs done>\n");
+        s.Append("    RETURN 0;\n");
+        s.Append("END;\n");
+        s.Append("GO\n");
+        s.Append('\n');
+        s.Append("-- MC_setsysparams runs this procedure with its caller's rights: whoever sets the parameter needs EXECUTE on it.\n");
+        s.Append("GRANT EXECUTE ON OBJECT::dbo.").Append(name).Append(" TO [MC_integrator];\n");
         s.Append("GO\n");
         return s.ToString();
     }

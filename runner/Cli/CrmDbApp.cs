@@ -107,6 +107,7 @@ public static class CrmDbApp
         root.Subcommands.Add(RestoreCommand.Create(context));
         root.Subcommands.Add(DoctorCommand.Create(context));
         root.Subcommands.Add(MaintenanceCommand.Create(context));
+        root.Subcommands.Add(ReplicationCommand.Create(context));
         LocalizedHelpAction.Install(root, context);
         return root;
     }

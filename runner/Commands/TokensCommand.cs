@@ -44,7 +44,17 @@ public static class TokensCommand
             }
 
             string sql = ReadInput(context, ScriptEncoding.FromOption(parseResult.GetValue(codePage)));
-            context.Out.Write(TokenExpander.Expand(sql, location));
+            string expanded;
+            try
+            {
+                expanded = TokenExpander.Expand(sql, location);
+            }
+            catch (TokenExpansionException ex)
+            {
+                throw new UsageException(Text["NestedLiteralToken", ex.Line]);
+            }
+
+            context.Out.Write(expanded);
             return ExitCodes.Success;
         });
 

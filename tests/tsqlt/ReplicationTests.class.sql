@@ -102,6 +102,8 @@ END;', N'', ReplicationTests.GesComDatabase());
     EXEC ReplicationTests.InGesCom N'INSERT INTO dbo.F_REGLEMENTT (CT_Num, N_Reglement, RT_Condition, RT_NbJour) VALUES (''CL0001'', 1, 0, 30), (''CL0001'', 2, 1, 60);';
     INSERT INTO dbo.Account (Acc_AccountId, acc_erp_account_id) VALUES (1, N'CL0001');
     INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_condpaiement_repli', N'ReplicationTests.FCT_nbreglements(CT_Num)');
+    -- A REPLI value calls only the functions of the DBA's allow-list (docs/security.md).
+    INSERT INTO dbo.MC_ReplicationFunction (FunctionName) VALUES (N'ReplicationTests.FCT_nbreglements');
 
     EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = 0;
 

@@ -61,6 +61,24 @@ namespace CrmDb.Clr.Replication
         }
 
         /// <summary>
+        /// dbo.MC_replivalueproblem(@expression, @allowedFunctions): NULL when a REPLI value reads
+        /// GesCom data only (<see cref="ReplicationValueParser"/>), otherwise the reason in French,
+        /// naming the offending part. @allowedFunctions: the allow-list (dbo.MC_ReplicationFunction),
+        /// schema.name entries separated by commas. MC_setsysparams checks at declaration,
+        /// MC_replicate again at replication time (a row changed behind its back).
+        /// </summary>
+        [return: SqlFacet(MaxSize = -1)]
+        [SqlFunction(Name = "MC_replivalueproblem", IsDeterministic = true, IsPrecise = true,
+            DataAccess = DataAccessKind.None, SystemDataAccess = SystemDataAccessKind.None)]
+        public static SqlString ReplicationValueProblem([SqlFacet(MaxSize = -1)] SqlString expression, [SqlFacet(MaxSize = -1)] SqlString allowedFunctions)
+        {
+            ReplicationValueProblem? problem = ReplicationValueParser.Check(
+                expression.IsNull ? null : expression.Value,
+                allowedFunctions.IsNull ? null : allowedFunctions.Value);
+            return problem == null ? SqlString.Null : new SqlString(problem.Message);
+        }
+
+        /// <summary>
         /// dbo.MC_replicheck(@server, @database, @expression, @columnType): the text that
         /// sys.dm_exec_describe_first_result_set compiles to check one field against the
         /// integration's F_COMPTET; with a NULL @expression, the check that F_COMPTET can be read.

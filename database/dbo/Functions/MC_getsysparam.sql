@@ -7,6 +7,11 @@ on the usual French_CI_AS). Several live rows with one name are a damaged table 
 MC_setsysparams refuses to write to; this function returns NULL for them rather than one of
 the values at random.
 
+A secret parameter (dbo.MC_issecretname: PASSWORD, PWD, SECRET, TOKEN, APIKEY, CREDENTIAL, or
+a marker of dbo.MC_SecretName) reads as ******** for everyone but db_owner: MC_integrator and
+MC_support execute this function, and a credential is not theirs to read (docs/security.md).
+IS_MEMBER is the reader's ("IS_MEMBER (Transact-SQL)", learn.microsoft.com/sql/t-sql/functions/is-member-transact-sql).
+
 Parameters
     @name nvarchar(4000)  the parameter's name, e.g. N'cleanUrl'
 
@@ -30,6 +35,9 @@ BEGIN
     FROM dbo.Custom_SysParams
     WHERE Parm_Name = @name
       AND Parm_Deleted IS NULL;
+
+    IF @Rows = 1 AND @Value IS NOT NULL AND ISNULL(IS_MEMBER(N'db_owner'), 0) = 0 AND dbo.MC_issecretname(@name) = 1
+        RETURN N'********';
 
     RETURN CASE WHEN @Rows = 1 THEN @Value END;
 END;

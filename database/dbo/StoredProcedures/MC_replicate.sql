@@ -263,7 +263,9 @@ BEGIN
         END;
 
         IF @Problem IS NULL
-            SET @Problem = dbo.MC_repliproblem(@Expression);
+            -- The full REPLI value check again at replication time: a row written around
+            -- MC_setsysparams is refused here too (docs/security.md, "REPLI values").
+            SET @Problem = dbo.MC_replivalueproblem(@Expression, dbo.MC_replicationfunctions());
 
         IF @Problem IS NULL
         BEGIN

@@ -22,18 +22,33 @@ exists (docs/design.md decision 6). The guide's EXEC MC_setsysparams 'cleanUrl',
   when the value is unchanged, so that a curative can be triggered again.
 - One transaction of its own, or a savepoint inside the caller's transaction: rolled back to
   only while the transaction is committable; the caller's work is never committed here. This is
-  the one procedure that keeps a savepoint: its curatives run EXECUTE AS OWNER, confined to the
-  CRM database, so this path never reaches a linked server (docs/autosync.md, "Transactions").
+  the one procedure that keeps a savepoint: a curative called inside a caller's transaction must
+  not write through a linked server (docs/autosync.md, "Transactions"; docs/sysparams.md).
   A curative that commits or rolls back the transaction it was given is detected (@@TRANCOUNT
   before and after) and reported and audited as what it did.
 - Every call past the parameter checks is recorded in dbo.MC_SysParamAudit (login,
   application, time, old and new value, curative, outcome). A failed call's row is written
   after the rollback when there is no caller's transaction; inside one it belongs to the
   caller's transaction (kept only if the caller commits).
-- EXECUTE AS OWNER: callers need EXECUTE on this procedure only. Finding the curative in the
-  catalog and running it through sp_executesql would otherwise need VIEW DEFINITION and
-  EXECUTE on every curative (metadata visibility and ownership chains do not cross dynamic
-  SQL). The audit records ORIGINAL_LOGIN(), the real caller.
+- No EXECUTE AS: the procedure runs with its caller's rights, so a curative does too (whoever
+  may create a procedure in dbo must not become dbo through it; docs/security.md). What the
+  caller lacks is given by module signing, as Erland Sommarskog's "Packaging Permissions in
+  Stored Procedures" (sommarskog.se/grantperm.html) and "Signing Stored Procedures in SQL Server"
+  (learn.microsoft.com/dotnet/framework/data/adonet/sql/signing-stored-procedures-in-sql-server)
+  describe: the post-deployment script (Scripts/Signing.sql) signs this procedure with the
+  certificate MC_SysParamsSigning, whose user holds SELECT and UPDATE on dbo.Custom_SysParams
+  (for the audit-column UPDATE run through sp_executesql, which breaks the ownership chain) and
+  VIEW DEFINITION on schema dbo (to find the curative and its parameters in the catalog). The
+  certificate user's rights are added to the caller's in this procedure and in the dynamic SQL
+  it runs, never in the modules that SQL calls: the curative itself runs with the caller's
+  rights only, so the caller needs EXECUTE on it (crmdb autosync's curative scaffold grants it to
+  MC_integrator). Static statements on dbo tables reach them through the ownership chain.
+  The audit records ORIGINAL_LOGIN(), the real caller.
+- A REPLI_acc_<x>_repli value is checked before it is written (dbo.MC_replivalueproblem, with
+  the allow-list dbo.MC_ReplicationFunction): it may read GesCom data only.
+- A secret parameter's values (dbo.MC_issecretname) are shown as ******** in the messages to
+  everyone but db_owner; the audit table keeps them, and the roles read it through
+  dbo.MC_SysParamAuditMasked.
 
 Parameters
     @name   nvarchar(max)  the parameter's name, e.g. N'cleanUrl'
@@ -52,7 +67,6 @@ CREATE PROCEDURE dbo.MC_setsysparams
     @name  nvarchar(max) = NULL,
     @value nvarchar(max) = NULL,
     @Help  bit = 0
-WITH EXECUTE AS OWNER
 AS
 BEGIN
     SET NOCOUNT ON;
@@ -96,6 +110,17 @@ BEGIN
 
     IF @value IS NULL
         INSERT @Errors (Message) VALUES (N'Paramètre @value : obligatoire (NULL refusé) ; pour une valeur vide, passez N''''.');
+
+    -- A REPLI value is code run with the synchronisation login's rights: it may read GesCom
+    -- data only (docs/security.md, "REPLI values"). MC_replicate checks it again when it runs.
+    DECLARE @ValueProblem nvarchar(max);
+    IF @value IS NOT NULL AND NOT EXISTS (SELECT 1 FROM @Errors) AND dbo.MC_replicolumn(@name) IS NOT NULL
+    BEGIN
+        SET @ValueProblem = dbo.MC_replivalueproblem(@value, dbo.MC_replicationfunctions());
+        IF @ValueProblem IS NOT NULL
+            INSERT @Errors (Message) VALUES (LEFT(N'Paramètre @value : valeur de champ répliqué refusée : ' + @ValueProblem
+                + N' Vérifiez-la avant de la déclarer : crmdb replication check "VALEUR".', 1000));
+    END;
 
     -- The curative procedure: matched ignoring case but not accents or width, whatever the
     -- database's collation, and only one (a case-sensitive database can hold two).
@@ -175,7 +200,9 @@ BEGIN
     DECLARE @Stamp nvarchar(max) = N'';
     DECLARE @Message nvarchar(max);
     DECLARE @CurativeShown nvarchar(200) = N'dbo.' + ISNULL(@Procedure, N'MC_apply_param_' + @name);
-    DECLARE @ValueShown nvarchar(max) = N'« ' + @value + N' »';
+    -- A secret's values never reach the messages of a caller that is not db_owner.
+    DECLARE @Secret bit = CASE WHEN ISNULL(IS_MEMBER(N'db_owner'), 0) = 0 AND dbo.MC_issecretname(@name) = 1 THEN 1 ELSE 0 END;
+    DECLARE @ValueShown nvarchar(max) = CASE WHEN @Secret = 1 THEN N'********' ELSE N'« ' + @value + N' »' END;
     DECLARE @PreviousShown nvarchar(max);
     DECLARE @NameText nvarchar(100) = @name;
 
@@ -196,7 +223,7 @@ BEGIN
         IF @Rows > 1
             RAISERROR(N'Custom_SysParams contient %d lignes actives (Parm_Deleted IS NULL) nommées « %s » : impossible de savoir laquelle modifier. Ne gardez qu''une ligne active par nom.', 16, 1, @Rows, @NameText);
 
-        SET @PreviousShown = CASE WHEN @Rows = 0 THEN N'(absent)' ELSE ISNULL(N'« ' + @Previous + N' »', N'NULL') END;
+        SET @PreviousShown = CASE WHEN @Rows = 0 THEN N'(absent)' WHEN @Secret = 1 AND @Previous IS NOT NULL THEN N'********' ELSE ISNULL(N'« ' + @Previous + N' »', N'NULL') END;
         -- Binary comparison: 'y' -> 'Y' is a change even under a case-insensitive collation.
         SET @Action = CASE
             WHEN @Rows = 0 THEN N'insert'

@@ -68,7 +68,9 @@ public sealed class HookScaffoldTests
         Assert.Single(SqlParsing.All<TryCatchStatement>(fragment));
         Assert.Single(SqlParsing.All<ThrowStatement>(fragment));
         var grants = SqlParsing.All<GrantStatement>(fragment).ToList();
-        Assert.Equal(["MC_integrator", "MC_support"], grants.Select(g => g.Principals.Single().Identifier.Value));
+        // MC_support never executes a hook directly: traces run it through signed procedures.
+        Assert.Equal(["MC_integrator"], grants.Select(g => g.Principals.Single().Identifier.Value));
+        Assert.DoesNotContain("MC_support]", text, StringComparison.Ordinal);
         Assert.Contains("Version 1.0.0, 2025-03-14", text, StringComparison.Ordinal);
         Assert.Contains("SET XACT_ABORT ON;", text, StringComparison.Ordinal);
     }
@@ -108,5 +110,18 @@ public sealed class HookScaffoldTests
         var sql = (SqlDataTypeReference)type;
         string name = sql.SqlDataTypeOption.ToString().ToLowerInvariant();
         return sql.Parameters.Count == 0 ? name : name + "(" + string.Join(", ", sql.Parameters.Select(p => p.Value)) + ")";
+    }
+
+    [Fact]
+    public void The_curative_scaffold_grants_execute_to_integrators_only_and_parses()
+    {
+        string text = HookScaffold.BuildCurative("cleanUrl", Day);
+        var fragment = SqlParsing.Parse(text);
+
+        var grant = Assert.Single(SqlParsing.All<GrantStatement>(fragment));
+        Assert.Equal("MC_integrator", grant.Principals.Single().Identifier.Value);
+        Assert.Contains("GRANT EXECUTE ON OBJECT::dbo.MC_apply_param_cleanUrl TO [MC_integrator];", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("EXECUTE AS", text, StringComparison.OrdinalIgnoreCase);
+        Assert.Throws<ArgumentException>(() => HookScaffold.BuildCurative("clean-url", Day));
     }
 }

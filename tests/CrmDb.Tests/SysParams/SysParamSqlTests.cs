@@ -63,12 +63,15 @@ public sealed class SysParamSqlTests
     }
 
     [Fact]
-    public void MC_setsysparams_runs_as_owner_so_that_callers_need_EXECUTE_on_it_only()
+    public void MC_setsysparams_runs_with_its_callers_rights_and_is_signed_after_deployment()
     {
+        // No EXECUTE AS (issue 14): a curative runs with the caller's rights; what the caller
+        // lacks comes from the certificate the post-deployment script signs it with.
         var procedure = Assert.Single(Statements<CreateProcedureStatement>(ReadModelFile("dbo/StoredProcedures/MC_setsysparams.sql")));
 
-        var option = Assert.Single(procedure.Options.OfType<ExecuteAsProcedureOption>());
-        Assert.Equal(ExecuteAsOption.Owner, option.ExecuteAs.ExecuteAsOption);
+        Assert.Empty(procedure.Options.OfType<ExecuteAsProcedureOption>());
+        string signing = File.ReadAllText(Repository.PathOf("database", "Scripts", "Signing.sql"));
+        Assert.Contains("(N'MC_SysParamsSigning', N'MC_setsysparams', 0)", signing, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -112,8 +115,10 @@ public sealed class SysParamSqlTests
 
         Assert.Contains(("MC_setsysparams", "MC_integrator", "EXECUTE"), grants);
         Assert.DoesNotContain(grants, g => g.Object == "MC_setsysparams" && g.Role == "MC_support");
-        Assert.Contains(("MC_SysParamAudit", "MC_support", "SELECT"), grants);
-        Assert.DoesNotContain(grants, g => g.Object == "MC_SysParamAudit" && g.Permission != "SELECT");
+        // The roles read the audit through the view that masks secrets, never the table itself.
+        Assert.Contains(("MC_SysParamAuditMasked", "MC_support", "SELECT"), grants);
+        Assert.DoesNotContain(grants, g => g.Object == "MC_SysParamAudit");
+        Assert.DoesNotContain(grants, g => g.Object == "MC_SysParamAuditMasked" && g.Permission != "SELECT");
     }
 
     [Fact]

@@ -197,11 +197,13 @@ public sealed class SysParamsEngineTests
     }
 
     [EngineFact]
-    public void Integrators_need_EXECUTE_on_MC_setsysparams_only_and_support_cannot_set()
+    public void Integrators_need_EXECUTE_on_MC_setsysparams_and_on_the_curative_and_support_cannot_set()
     {
         using var database = Deployed(SageTable);
         database.Execute("CREATE TABLE dbo.CurativeWork (Value nvarchar(100) NOT NULL);");
         database.Execute("CREATE PROCEDURE dbo.MC_apply_param_cleanurl @value nvarchar(max) AS INSERT dbo.CurativeWork (Value) VALUES (@value);");
+        // A curative runs with the caller's rights (issue 14): the curative scaffold grants this.
+        database.Execute("GRANT EXECUTE ON OBJECT::dbo.MC_apply_param_cleanurl TO [MC_integrator];");
         database.Execute("CREATE USER crmdb_integrator WITHOUT LOGIN; ALTER ROLE MC_integrator ADD MEMBER crmdb_integrator;");
         database.Execute("CREATE USER crmdb_support WITHOUT LOGIN; ALTER ROLE MC_support ADD MEMBER crmdb_support;");
 
