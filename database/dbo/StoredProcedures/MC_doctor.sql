@@ -404,17 +404,9 @@ BEGIN
             ELSE IF @Name = ORIGINAL_LOGIN()
                 INSERT @Facts (Scope, Name, Value) VALUES (@Scope, N'ComptetReadable', CONVERT(nvarchar(10), ISNULL(HAS_PERMS_BY_NAME(@G + N'.dbo.F_COMPTET', N'OBJECT', N'SELECT'), 0)));
             ELSE
-            BEGIN
-                BEGIN TRY
-                    EXECUTE AS LOGIN = @Name;
-                    SET @Value = CONVERT(nvarchar(10), ISNULL(HAS_PERMS_BY_NAME(@G + N'.dbo.F_COMPTET', N'OBJECT', N'SELECT'), 0));
-                    REVERT;
-                    INSERT @Facts (Scope, Name, Value) VALUES (@Scope, N'ComptetReadable', @Value);
-                END TRY
-                BEGIN CATCH
-                    INSERT @Facts (Scope, Name, MissingRight) VALUES (@Scope, N'ComptetReadable', N'IMPERSONATE ON LOGIN::' + QUOTENAME(@Name));
-                END CATCH;
-            END;
+                -- Another login's rights are seen only by running as it; MC_doctor never impersonates
+                -- (no EXECUTE AS in an MC_ module: docs/security.md), so the fact is named, not guessed.
+                INSERT @Facts (Scope, Name, MissingRight) VALUES (@Scope, N'ComptetReadable', N'LOGIN::' + QUOTENAME(@Name));
             INSERT @Facts (Scope, Name, Value) VALUES (@Scope, N'SyncLogin', @Name);
 
             -- The anomalies, each after its columns were found; the list query is kept for --details.

@@ -85,7 +85,7 @@ public sealed class DoctorRulesTests
         { G, "OwnerValid", "VIEW ANY DEFINITION", "DOC-203" },
         { G, "LogMb", "VIEW ANY DEFINITION", "DOC-211" },
         { G, "LastGoodCheckDb", "CONNECT ON DATABASE::[GESCOM]", "DOC-208" },
-        { I, "ComptetReadable", "IMPERSONATE ON LOGIN::[crm_sync]", "DOC-403" },
+        { I, "ComptetReadable", "LOGIN::[crm_sync]", "DOC-403" },
         { I, "LastStatuses", "SELECT ON dbo.MC_AutosyncRun", "DOC-405" },
         { I, "SharedWith", "CONNECT ON DATABASE::[OTHER]", "DOC-409" },
         { I, "LineWithoutHeader", "SELECT ON [GESCOM] (absent or not visible: F_DOCLIGNE.DO_Piece)", "DOC-504" },
