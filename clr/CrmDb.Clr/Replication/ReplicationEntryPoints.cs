@@ -48,19 +48,6 @@ namespace CrmDb.Clr.Replication
         }
 
         /// <summary>
-        /// dbo.MC_repliproblem(@expression): NULL when a field's value can be placed in the
-        /// replication statement as one expression, otherwise the reason in French.
-        /// </summary>
-        [return: SqlFacet(MaxSize = 400)]
-        [SqlFunction(Name = "MC_repliproblem", IsDeterministic = true, IsPrecise = true,
-            DataAccess = DataAccessKind.None, SystemDataAccess = SystemDataAccessKind.None)]
-        public static SqlString ReplicationProblem([SqlFacet(MaxSize = -1)] SqlString expression)
-        {
-            string? problem = ReplicationExpression.Problem(expression.IsNull ? null : expression.Value);
-            return problem == null ? SqlString.Null : new SqlString(problem);
-        }
-
-        /// <summary>
         /// dbo.MC_replivalueproblem(@expression, @allowedFunctions): NULL when a REPLI value reads
         /// GesCom data only (<see cref="ReplicationValueParser"/>), otherwise the reason in French,
         /// naming the offending part. @allowedFunctions: the allow-list (dbo.MC_ReplicationFunction),

@@ -70,8 +70,9 @@ public sealed class ReplicationFieldListTests
         Assert.True(ReplicationEntryPoints.ReplicationType(new SqlString("xml"), new SqlInt16(-1), new SqlByte(0), new SqlByte(0)).IsNull);
         Assert.True(ReplicationEntryPoints.ReplicationType(SqlString.Null, new SqlInt16(4), new SqlByte(10), new SqlByte(0)).IsNull);
 
-        Assert.True(ReplicationEntryPoints.ReplicationProblem(new SqlString("[CT_NumPayeur]")).IsNull);
-        Assert.Contains("vide", ReplicationEntryPoints.ReplicationProblem(SqlString.Null).Value, StringComparison.Ordinal);
+        Assert.True(ReplicationEntryPoints.ReplicationValueProblem(new SqlString("[CT_NumPayeur]"), new SqlString("dbo.FCT_condpaiement")).IsNull);
+        Assert.False(ReplicationEntryPoints.ReplicationValueProblem(SqlString.Null, new SqlString("dbo.FCT_condpaiement")).IsNull);
+        Assert.False(ReplicationEntryPoints.ReplicationValueProblem(new SqlString("(SELECT TOP (1) U.User_Logon FROM dbo.Users AS U)"), new SqlString("dbo.FCT_condpaiement")).IsNull);
 
         Assert.Equal(
             ReplicationStatementBuilder.BuildSourceCheck(Local),
