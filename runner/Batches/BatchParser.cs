@@ -72,13 +72,16 @@ public readonly record struct ParsedLine(LineKind Kind, int GoCount = 1, string?
 /// </summary>
 public sealed class BatchParser
 {
+    /// <summary>Above this capacity (in characters) the batch buffer is dropped after its batch rather than reused.</summary>
+    private const int KeptCapacity = 1024 * 1024;
+
     private static readonly SearchValues<char> CodeStops = SearchValues.Create("'\"[-/$");
     private static readonly SearchValues<char> StringStops = SearchValues.Create("'$");
     private static readonly SearchValues<char> QuotedStops = SearchValues.Create("\"$");
     private static readonly SearchValues<char> BracketStops = SearchValues.Create("]$");
     private static readonly SearchValues<char> CommentStops = SearchValues.Create("/*");
 
-    private readonly StringBuilder text = new();
+    private StringBuilder text = new();
     private readonly List<BatchSegment> segments = [];
     private readonly List<Range> secrets = [];
     private readonly SqlCmdVariables variables;
@@ -171,6 +174,12 @@ public sealed class BatchParser
         }
 
         Batch? batch = length == 0 ? null : new Batch(index, count, text.ToString(0, length), exitOnError, segments.ToArray(), ClipSecrets(length));
+        if (text.Capacity > KeptCapacity)
+        {
+            // Clearing keeps a builder's capacity: after a huge batch, its memory would stay held.
+            text = new StringBuilder();
+        }
+
         Discard();
         return batch;
     }
