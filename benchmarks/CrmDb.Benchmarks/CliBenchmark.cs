@@ -101,7 +101,7 @@ public sealed class CliBenchmark : IBenchmark
         File.WriteAllText(script, "SELECT 1\nGO\nPRINT N'élan'\nGO\n");
         output.WriteLine();
         output.WriteLine("Start-up (wall time of the whole process)");
-        output.WriteLine(FormattableString.Invariant($"  {"command",-40} {"min s",7} {"median s",9} {"peak MB",8}"));
+        output.WriteLine(FormattableString.Invariant($"  {"command",-40} {"min s",7} {"median s",9} {"cpu min",8} {"cpu med",8} {"peak MB",8}"));
         Row(output, "crmdb --version", Repeat(repetitions, crmdb, "--version"));
         Row(output, "crmdb run --dry-run (2 small batches)", Repeat(repetitions, crmdb, "run", "CRMPLUS", script, "--dry-run", "--log-dir", folder));
     }
@@ -113,13 +113,14 @@ public sealed class CliBenchmark : IBenchmark
         double mb = new FileInfo(script).Length / 1048576.0;
         output.WriteLine();
         output.WriteLine(FormattableString.Invariant($"Dry run on {mb:F1} MB of small batches ({batches:N0} batches)"));
-        output.WriteLine(FormattableString.Invariant($"  {"process",-40} {"min s",7} {"median s",9} {"peak MB",8}"));
+        output.WriteLine(FormattableString.Invariant($"  {"process",-40} {"min s",7} {"median s",9} {"cpu min",8} {"cpu med",8} {"peak MB",8}"));
         var copy = Repeat(repetitions, Self(), SelfArgs("cli", "--copy", script, Path.Combine(folder, "copie.sql")));
         var dry = Repeat(repetitions, crmdb, "run", "CRMPLUS", script, "--dry-run", "--log-dir", folder);
         Row(output, ".NET read, decode, write (baseline)", copy);
         Row(output, "crmdb run --dry-run", dry);
         double ratio = dry.Min(r => r.Seconds) / copy.Min(r => r.Seconds);
-        output.WriteLine(FormattableString.Invariant($"  dry run / baseline {ratio:F2}x (target <= {DryRunTarget}x): {(ratio <= DryRunTarget ? "met" : "SHORTFALL")}"));
+        double cpuRatio = dry.Min(r => r.CpuSeconds) / copy.Min(r => r.CpuSeconds);
+        output.WriteLine(FormattableString.Invariant($"  dry run / baseline {ratio:F2}x in wall time (target <= {DryRunTarget}x): {(ratio <= DryRunTarget ? "met" : "SHORTFALL")}; {cpuRatio:F2}x in CPU time"));
         if (ratio > DryRunTarget)
         {
             shortfalls.Add(FormattableString.Invariant($"dry run {ratio:F2}x the read/decode/write process (target {DryRunTarget}x)"));
@@ -186,25 +187,26 @@ public sealed class CliBenchmark : IBenchmark
         return chars;
     }
 
-    private static void Row(TextWriter output, string label, List<(double Seconds, long PeakBytes)> runs)
+    private static void Row(TextWriter output, string label, List<(double Seconds, long PeakBytes, double CpuSeconds)> runs)
     {
         var sorted = runs.Select(r => r.Seconds).Order().ToList();
-        output.WriteLine(FormattableString.Invariant($"  {label,-40} {sorted[0],7:F3} {sorted[sorted.Count / 2],9:F3} {runs.Max(r => r.PeakBytes) / 1048576.0,8:F0}"));
+        var cpu = runs.Select(r => r.CpuSeconds).Order().ToList();
+        output.WriteLine(FormattableString.Invariant($"  {label,-40} {sorted[0],7:F3} {sorted[sorted.Count / 2],9:F3} {cpu[0],8:F3} {cpu[cpu.Count / 2],8:F3} {runs.Max(r => r.PeakBytes) / 1048576.0,8:F0}"));
     }
 
-    private static List<(double Seconds, long PeakBytes)> Repeat(int repetitions, string program, params string[] arguments)
+    private static List<(double Seconds, long PeakBytes, double CpuSeconds)> Repeat(int repetitions, string program, params string[] arguments)
     {
         RunMeasured(program, arguments); // warm-up: page cache, first start of the runtime
         return Enumerable.Range(0, repetitions).Select(_ => RunMeasured(program, arguments)).ToList();
     }
 
     /// <summary>Runs the program in a helper process that measures it alone.</summary>
-    private static (double Seconds, long PeakBytes) RunMeasured(string program, string[] arguments)
+    private static (double Seconds, long PeakBytes, double CpuSeconds) RunMeasured(string program, string[] arguments)
     {
         string text = Machine.RunSelf(["cli", "--measure", program, .. arguments]);
         string line = text.Split('\n').Last(l => l.StartsWith("RESULT ", StringComparison.Ordinal));
         string[] parts = line.TrimEnd().Split(' ');
-        return (double.Parse(parts[1], CultureInfo.InvariantCulture), long.Parse(parts[2], CultureInfo.InvariantCulture));
+        return (double.Parse(parts[1], CultureInfo.InvariantCulture), long.Parse(parts[2], CultureInfo.InvariantCulture), double.Parse(parts[3], CultureInfo.InvariantCulture));
     }
 
     /// <summary>In the helper: runs the program once, its output discarded, and reports its time and peak memory.</summary>
@@ -229,7 +231,8 @@ public sealed class CliBenchmark : IBenchmark
             return 1;
         }
 
-        output.WriteLine(FormattableString.Invariant($"RESULT {watch.Elapsed.TotalSeconds:F4} {Machine.ChildrenPeakBytes() ?? 0}"));
+        var usage = Machine.ChildrenUsage();
+        output.WriteLine(FormattableString.Invariant($"RESULT {watch.Elapsed.TotalSeconds:F4} {usage?.PeakBytes ?? 0} {usage?.CpuSeconds ?? 0:F4}"));
         return 0;
     }
 

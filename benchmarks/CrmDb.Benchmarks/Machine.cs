@@ -53,19 +53,20 @@ internal static class Machine
     }
 
     /// <summary>
-    /// The peak resident set of the children this process waited for (getrusage RUSAGE_CHILDREN,
-    /// Linux: ru_maxrss in KiB), null elsewhere. Called in a process that ran one child only.
+    /// The peak resident set and the CPU time (user + system) of the children this process waited
+    /// for (getrusage RUSAGE_CHILDREN, Linux: ru_maxrss in KiB), null elsewhere. Called in a
+    /// process that ran one child only.
     /// </summary>
-    public static long? ChildrenPeakBytes()
+    public static (long PeakBytes, double CpuSeconds)? ChildrenUsage()
     {
         if (!OperatingSystem.IsLinux())
         {
             return null;
         }
 
-        // struct rusage: two timevals (4 longs), then ru_maxrss.
+        // struct rusage: ru_utime and ru_stime (timevals: seconds, microseconds), then ru_maxrss.
         var usage = new long[18];
-        return GetRUsage(-1, usage) == 0 ? usage[4] * 1024 : null;
+        return GetRUsage(-1, usage) == 0 ? (usage[4] * 1024, usage[0] + (usage[1] / 1e6) + usage[2] + (usage[3] / 1e6)) : null;
     }
 
     private static long? Status(string key)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.CompilerServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using CrmDb.Runner.Batches;
@@ -82,6 +83,8 @@ public static class BatchesCommand
         return command;
     }
 
+    // Fully optimised from the start: unoptimised code may keep a finished batch reachable.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteJson(TextWriter output, IEnumerable<Batch> batches, string fullPath, bool showSecrets)
     {
         // UTF-8 JSON handed on to the output in blocks; a batch's text goes in segments, so no
@@ -90,7 +93,10 @@ public static class BatchesCommand
         var sink = new Utf8TextSink(output);
         using var json = new Utf8JsonWriter(sink, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         bool started = false;
-        foreach (var batch in batches)
+
+        // No local holds a batch across MoveNext: the reader frees a large one while it reads the next.
+        using var each = batches.GetEnumerator();
+        while (each.MoveNext())
         {
             if (!started)
             {
@@ -99,24 +105,7 @@ public static class BatchesCommand
                 started = true;
             }
 
-            json.WriteStartObject();
-            json.WriteNumber("index", batch.Index);
-            json.WriteNumber("startLine", batch.StartLine);
-            json.WriteNumber("count", batch.Count);
-            json.WritePropertyName("text");
-            WriteSegments(json, sink, batch, showSecrets);
-            if (!SameFile(batch.File, fullPath))
-            {
-                json.WriteString("file", batch.File);
-            }
-
-            if (batch.EndsRun)
-            {
-                json.WriteBoolean("endsRun", true);
-            }
-
-            json.WriteEndObject();
-            Drain(json, sink);
+            WriteBatch(json, sink, each.Current, fullPath, showSecrets);
         }
 
         if (!started)
@@ -128,6 +117,28 @@ public static class BatchesCommand
         json.Flush();
         sink.Drain();
         output.WriteLine();
+    }
+
+    private static void WriteBatch(Utf8JsonWriter json, Utf8TextSink sink, Batch batch, string fullPath, bool showSecrets)
+    {
+        json.WriteStartObject();
+        json.WriteNumber("index", batch.Index);
+        json.WriteNumber("startLine", batch.StartLine);
+        json.WriteNumber("count", batch.Count);
+        json.WritePropertyName("text");
+        WriteSegments(json, sink, batch, showSecrets);
+        if (!SameFile(batch.File, fullPath))
+        {
+            json.WriteString("file", batch.File);
+        }
+
+        if (batch.EndsRun)
+        {
+            json.WriteBoolean("endsRun", true);
+        }
+
+        json.WriteEndObject();
+        Drain(json, sink);
     }
 
     /// <summary>The batch's text as one JSON string written in slices (secret values as ******** unless shown).</summary>
@@ -176,6 +187,7 @@ public static class BatchesCommand
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteText(TextWriter output, IEnumerable<Batch> batches, string fullPath, bool showSecrets)
     {
         foreach (var batch in batches)
