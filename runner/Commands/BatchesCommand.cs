@@ -96,16 +96,26 @@ public static class BatchesCommand
 
         // No local holds a batch across MoveNext: the reader frees a large one while it reads the next.
         using var each = batches.GetEnumerator();
-        while (each.MoveNext())
+        try
         {
-            if (!started)
+            while (each.MoveNext())
             {
-                // Nothing at all is printed for a script whose first batch is already wrong.
-                json.WriteStartArray();
-                started = true;
-            }
+                if (!started)
+                {
+                    // Nothing at all is printed for a script whose first batch is already wrong.
+                    json.WriteStartArray();
+                    started = true;
+                }
 
-            WriteBatch(json, sink, each.Current, fullPath, showSecrets);
+                WriteBatch(json, sink, each.Current, fullPath, showSecrets);
+            }
+        }
+        catch (BatchScriptException)
+        {
+            // The batches before the error are out whatever the block size: the same whether the script is large or small.
+            json.Flush();
+            sink.Drain();
+            throw;
         }
 
         if (!started)
