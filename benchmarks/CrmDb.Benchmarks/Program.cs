@@ -5,6 +5,7 @@ IBenchmark[] benchmarks =
 [
     new ReplicationBenchmark(),
     new SplitterBenchmark(),
+    new CliBenchmark(),
 ];
 
 if (args.Length == 0 || args[0] is "list" or "--help" or "-h")

@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace CrmDb.Runner.Batches;
@@ -72,18 +74,23 @@ public readonly record struct ParsedLine(LineKind Kind, int GoCount = 1, string?
 /// </summary>
 public sealed class BatchParser
 {
+    /// <summary>Above this capacity (in characters) the batch buffer is dropped after its batch rather than reused.</summary>
+    private const int KeptCapacity = 1024 * 1024;
+
     private static readonly SearchValues<char> CodeStops = SearchValues.Create("'\"[-/$");
     private static readonly SearchValues<char> StringStops = SearchValues.Create("'$");
     private static readonly SearchValues<char> QuotedStops = SearchValues.Create("\"$");
     private static readonly SearchValues<char> BracketStops = SearchValues.Create("]$");
     private static readonly SearchValues<char> CommentStops = SearchValues.Create("/*");
 
-    private readonly StringBuilder text = new();
+    private StringBuilder text = new();
     private readonly List<BatchSegment> segments = [];
     private readonly List<Range> secrets = [];
     private readonly SqlCmdVariables variables;
     private readonly bool substitute;
     private int batchLines;
+    private string segmentFile = string.Empty;
+    private int segmentNextLine;
     private int commentDepth;
     private string file = string.Empty;
     private int lineNumber;
@@ -139,7 +146,7 @@ public sealed class BatchParser
                 // '::' opens T-SQL's legacy function syntax (::fn_...), never a sqlcmd command.
                 return ReadCommand(line[(first + 1)..]);
             }
-            else if (IsBareCommand(line[first..]))
+            else if (MayStartBareCommand(line[first]) && IsBareCommand(line[first..]))
             {
                 // sqlcmd reads EXIT, QUIT, RESET, ED and !! without a colon at the start of a line.
                 return ReadCommand(line[first..]);
@@ -171,6 +178,12 @@ public sealed class BatchParser
         }
 
         Batch? batch = length == 0 ? null : new Batch(index, count, text.ToString(0, length), exitOnError, segments.ToArray(), ClipSecrets(length));
+        if (text.Capacity > KeptCapacity)
+        {
+            // Clearing keeps a builder's capacity: after a huge batch, its memory would stay held.
+            text = new StringBuilder();
+        }
+
         Discard();
         return batch;
     }
@@ -178,11 +191,14 @@ public sealed class BatchParser
     private void Append(ReadOnlySpan<char> line, ReadOnlySpan<char> terminator)
     {
         batchLines++;
-        if (segments.Count == 0
-            || !string.Equals(segments[^1].File, file, StringComparison.Ordinal)
-            || segments[^1].FileLine + (batchLines - segments[^1].BatchLine) != lineNumber)
+        if (++segmentNextLine != lineNumber
+            || segments.Count == 0
+            || !(ReferenceEquals(segmentFile, file) || string.Equals(segmentFile, file, StringComparison.Ordinal)))
         {
+            // A new run of lines: the batch's first, or after a :r, a sqlcmd line or a file change.
             segments.Add(new BatchSegment(batchLines, file, lineNumber));
+            segmentFile = file;
+            segmentNextLine = lineNumber;
         }
 
         int copied = 0;
@@ -283,21 +299,30 @@ public sealed class BatchParser
             }
         }
 
-        text.Append(line[copied..]);
-
         // The last line of a file has no end; when a :r include ends so, the batch goes on in the
         // including file and needs one (the last one seen, to keep the file's style).
         if (terminator.IsEmpty)
         {
+            text.Append(line[copied..]);
             text.Append(lastTerminator);
+            return;
+        }
+
+        if (Unsafe.AreSame(ref Unsafe.Add(ref MemoryMarshal.GetReference(line), line.Length), ref MemoryMarshal.GetReference(terminator)))
+        {
+            // The line source hands out the end right after the line: one copy for both.
+            text.Append(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref MemoryMarshal.GetReference(line), copied), line.Length - copied + terminator.Length));
         }
         else
         {
+            text.Append(line[copied..]);
             text.Append(terminator);
-            if (!terminator.SequenceEqual(lastTerminator))
-            {
-                lastTerminator = terminator.ToString();
-            }
+        }
+
+        // Line ends are CRLF, LF or CR: the length and first character tell them apart.
+        if (terminator.Length != lastTerminator.Length || terminator[0] != lastTerminator[0])
+        {
+            lastTerminator = terminator.ToString();
         }
     }
 
@@ -411,6 +436,11 @@ public sealed class BatchParser
     /// <summary>The secret ranges of the batch text, cut at its trimmed length.</summary>
     private Range[] ClipSecrets(int length)
     {
+        if (secrets.Count == 0)
+        {
+            return [];
+        }
+
         var kept = new List<Range>(secrets.Count);
         foreach (var range in secrets)
         {
@@ -424,6 +454,9 @@ public sealed class BatchParser
 
         return kept.ToArray();
     }
+
+    /// <summary>The first letters of EXIT, QUIT, RESET and ED, and '!': a cheap test before the exact one, on every line of code.</summary>
+    private static bool MayStartBareCommand(char c) => (c | 0x20) is 'e' or 'q' or 'r' || c == '!';
 
     /// <summary>EXIT, QUIT, RESET or ED as the first word of a line, or a line starting with !!.</summary>
     private static bool IsBareCommand(ReadOnlySpan<char> line)

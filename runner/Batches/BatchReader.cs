@@ -38,13 +38,16 @@ public sealed record BatchReaderOptions
 /// </summary>
 public sealed class BatchReader(BatchReaderOptions options)
 {
+    /// <summary>From this many characters (16 MB as a .NET string) a batch is collected as soon as the caller moves on.</summary>
+    private const int LargeBatch = 8 * 1024 * 1024;
+
     private static readonly StringComparer PathComparer = OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
 
     /// <summary>The batches of the script file <paramref name="path"/>.</summary>
     public IEnumerable<Batch> Read(string path)
     {
         string fullPath = Path.GetFullPath(path);
-        return Read(path, Path.GetDirectoryName(fullPath)!, () => OpenFile(fullPath, path, null, 0), fullPath);
+        return new BatchHandoff(slot => Read(path, Path.GetDirectoryName(fullPath)!, () => OpenFile(fullPath, path, null, 0), fullPath, slot));
     }
 
     /// <summary>
@@ -52,9 +55,9 @@ public sealed class BatchReader(BatchReaderOptions options)
     /// in messages; :r paths are relative to <paramref name="baseDirectory"/>.
     /// </summary>
     public IEnumerable<Batch> Read(TextReader reader, string name, string baseDirectory) =>
-        Read(name, baseDirectory, () => reader, Path.GetFullPath(Path.Combine(baseDirectory, name)));
+        new BatchHandoff(slot => Read(name, baseDirectory, () => reader, Path.GetFullPath(Path.Combine(baseDirectory, name)), slot));
 
-    private IEnumerable<Batch> Read(string name, string baseDirectory, Func<TextReader> open, string fullPath)
+    private IEnumerable<BatchSlot> Read(string name, string baseDirectory, Func<TextReader> open, string fullPath, BatchSlot slot)
     {
         var variables = new SqlCmdVariables(options.Variables, options.SecretVariables);
         var parser = new BatchParser(variables, options.SubstituteVariables);
@@ -85,7 +88,14 @@ public sealed class BatchReader(BatchReaderOptions options)
                         if (batch is not null)
                         {
                             index++;
-                            yield return batch;
+                            bool large = batch.Text.Length >= LargeBatch;
+                            slot.Batch = batch;
+                            batch = null;
+                            yield return slot;
+                            if (large)
+                            {
+                                ReleaseLargeBatch();
+                            }
                         }
 
                         break;
@@ -116,12 +126,14 @@ public sealed class BatchReader(BatchReaderOptions options)
                         if (parsed.RunPending && parser.Complete(index + 1, 1, exitOnError) is { } pending)
                         {
                             index++;
-                            yield return pending;
+                            slot.Batch = pending;
+                            yield return slot;
                         }
 
                         // Nothing after EXIT is read: the run ends here, as under sqlcmd.
                         parser.Discard();
-                        yield return Batch.Exit(index, frame.Name, frame.Source.LineNumber);
+                        slot.Batch = Batch.Exit(index, frame.Name, frame.Source.LineNumber);
+                        yield return slot;
                         yield break;
                 }
             }
@@ -129,7 +141,8 @@ public sealed class BatchReader(BatchReaderOptions options)
             var last = parser.Complete(index + 1, 1, exitOnError);
             if (last is not null)
             {
-                yield return last;
+                slot.Batch = last;
+                yield return slot;
             }
         }
         finally
@@ -140,6 +153,13 @@ public sealed class BatchReader(BatchReaderOptions options)
             }
         }
     }
+
+    /// <summary>
+    /// The caller is done with a large batch (it asked for the next one): its text is collected
+    /// now. Large strings live in the large object heap, collected only when its budget runs out;
+    /// without this, eight batches of 50 MB held twice the memory of one.
+    /// </summary>
+    private static void ReleaseLargeBatch() => GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
 
     private bool ReadLine(Frame frame, BatchParser parser, out ParsedLine parsed)
     {

@@ -111,7 +111,8 @@ public sealed class RunLog : IDisposable
         this.finalPath = finalPath;
         Path = temporaryPath;
         this.stream = stream;
-        writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true)) { NewLine = "\r\n" };
+        // A large buffer: a dry run writes every batch and flushes only at the end (RunReport).
+        writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), bufferSize: 64 * 1024) { NewLine = "\r\n" };
     }
 
     /// <summary>

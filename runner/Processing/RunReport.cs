@@ -114,7 +114,7 @@ public sealed class RunReport(RunConsole console, RunLog log, SecretMask mask, T
         log.Flush();
     }
 
-    /// <summary>A batch is about to run: its header and text, flushed (a batch that hangs or kills the process is in the log).</summary>
+    /// <summary>A batch is about to run: its header and text, flushed in a real run (a batch that hangs or kills the process is in the log).</summary>
     public void BatchStarting(Batch batch, int batches, string shownText, bool dryRun)
     {
         string place = Place(batch.File, batch.StartLine);
@@ -131,9 +131,10 @@ public sealed class RunReport(RunConsole console, RunLog log, SecretMask mask, T
 
             BatchesRun++;
             log.Line(Text["LogOutputMark"]);
-        }
 
-        log.Flush();
+            // The log guarantee of a real run; a dry run runs nothing, its log is flushed at the end.
+            log.Flush();
+        }
     }
 
     /// <summary>A batch ended.</summary>
