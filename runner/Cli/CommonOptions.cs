@@ -30,6 +30,32 @@ public static class CommonOptions
         Arity = ArgumentArity.ZeroOrMore,
     };
 
+    /// <summary>--secret-variable NAME=VALUE, repeatable: a sqlcmd variable whose value is never shown.</summary>
+    public static Option<string[]> SecretVariables(string description) => new("--secret-variable")
+    {
+        Description = description,
+        HelpName = "NAME=VALUE",
+        AllowMultipleArgumentsPerToken = false,
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
+    /// <summary>
+    /// The --variable and --secret-variable values in one table (a secret wins over a plain value of
+    /// the same name), and the secret names apart, for masking.
+    /// </summary>
+    public static (Dictionary<string, string> All, IReadOnlyDictionary<string, string> Secrets) ParseVariables(
+        IEnumerable<string>? plain, IEnumerable<string>? secret)
+    {
+        var secrets = ParseVariables(secret);
+        var all = new Dictionary<string, string>(ParseVariables(plain), StringComparer.OrdinalIgnoreCase);
+        foreach (var pair in secrets)
+        {
+            all[pair.Key] = pair.Value;
+        }
+
+        return (all, secrets);
+    }
+
     /// <summary>Parses NAME=VALUE pairs; a malformed one is a usage error naming it.</summary>
     public static IReadOnlyDictionary<string, string> ParseVariables(IEnumerable<string>? pairs)
     {

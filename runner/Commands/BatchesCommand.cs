@@ -22,13 +22,7 @@ public static class BatchesCommand
         var file = new Argument<string>("FILE") { Description = Text["BatchesFileArgument"] };
         var variables = CommonOptions.Variables(Text["VariableOption"]);
         var noVariables = new Option<bool>("--no-variables", "-x") { Description = Text["NoVariablesOption"] };
-        var secretVariables = new Option<string[]>("--secret-variable")
-        {
-            Description = Text["SecretVariableOption"],
-            HelpName = "NAME=VALUE",
-            AllowMultipleArgumentsPerToken = false,
-            Arity = ArgumentArity.ZeroOrMore,
-        };
+        var secretVariables = CommonOptions.SecretVariables(Text["SecretVariableOption"]);
         var showSecrets = new Option<bool>("--show-secrets") { Description = Text["ShowSecretsOption"] };
         var codePage = CommonOptions.CodePage();
         var format = new Option<string>("--format") { Description = Text["FormatOption"], HelpName = "text|json", DefaultValueFactory = _ => "text" };
@@ -43,12 +37,7 @@ public static class BatchesCommand
                 throw new UsageException(Text["PathMissing", path]);
             }
 
-            var secrets = CommonOptions.ParseVariables(parseResult.GetValue(secretVariables));
-            var all = new Dictionary<string, string>(CommonOptions.ParseVariables(parseResult.GetValue(variables)), StringComparer.OrdinalIgnoreCase);
-            foreach (var secret in secrets)
-            {
-                all[secret.Key] = secret.Value;
-            }
+            var (all, secrets) = CommonOptions.ParseVariables(parseResult.GetValue(variables), parseResult.GetValue(secretVariables));
 
             var reader = new BatchReader(new BatchReaderOptions
             {

@@ -36,13 +36,7 @@ public static class RunCommand
         var queryTimeout = new Option<int>("--query-timeout") { Description = Text["QueryTimeoutOption"], HelpName = "SECONDS" };
         var integration = new Option<int?>("--integration") { Description = Text["IntegrationOption"], HelpName = "N" };
         var variables = CommonOptions.Variables(Text["VariableOption"]);
-        var secretVariables = new Option<string[]>("--secret-variable")
-        {
-            Description = Text["SecretVariableOption"],
-            HelpName = "NAME=VALUE",
-            AllowMultipleArgumentsPerToken = false,
-            Arity = ArgumentArity.ZeroOrMore,
-        };
+        var secretVariables = CommonOptions.SecretVariables(Text["SecretVariableOption"]);
         var noVariables = new Option<bool>("--no-variables", "-x") { Description = Text["NoVariablesOption"] };
         var codePage = CommonOptions.CodePage();
         var logDir = new Option<string?>("--log-dir") { Description = Text["LogDirOption", BachsqlLogFiles.DirectoryVariable], HelpName = "DIR" };
@@ -110,12 +104,7 @@ public static class RunCommand
                 throw new UsageException(Text["DryRunIntegrationNeedsGesCom", Connection.EnvironmentVariable]);
             }
 
-            var secretValues = CommonOptions.ParseVariables(parseResult.GetValue(secretVariables));
-            var variableValues = new Dictionary<string, string>(CommonOptions.ParseVariables(parseResult.GetValue(variables)), StringComparer.OrdinalIgnoreCase);
-            foreach (var secret in secretValues)
-            {
-                variableValues[secret.Key] = secret.Value;
-            }
+            var (variableValues, secretValues) = CommonOptions.ParseVariables(parseResult.GetValue(variables), parseResult.GetValue(secretVariables));
 
             var inputEncoding = ScriptEncoding.FromOption(parseResult.GetValue(codePage));
             var mask = new SecretMask(variableValues, secretValues.Keys);
