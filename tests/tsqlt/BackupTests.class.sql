@@ -62,8 +62,11 @@ BEGIN
     DECLARE @Label char(15);
     EXEC dbo.MC_backup @Type = 'FULL', @CopyOnly = 1, @Directory = N'D:\Sauvegardes', @Databases = N'CRM', @Execute = 'N', @PairLabel = @Label OUTPUT;
 
-    DECLARE @Backup nvarchar(max) = (SELECT Command FROM dbo.MC_maintenanceexecute_SpyProcedureLog WHERE Task = 'BACKUP_FULL');
-    DECLARE @Verify nvarchar(max) = (SELECT Command FROM dbo.MC_maintenanceexecute_SpyProcedureLog WHERE Task = 'VERIFY');
+    -- Display: what is journaled and printed; Command: what runs, with the values as variables.
+    DECLARE @Backup nvarchar(max) = (SELECT Display FROM dbo.MC_maintenanceexecute_SpyProcedureLog WHERE Task = 'BACKUP_FULL');
+    DECLARE @Verify nvarchar(max) = (SELECT Display FROM dbo.MC_maintenanceexecute_SpyProcedureLog WHERE Task = 'VERIFY');
+    DECLARE @BackupRun nvarchar(max) = (SELECT Command FROM dbo.MC_maintenanceexecute_SpyProcedureLog WHERE Task = 'BACKUP_FULL');
+    DECLARE @BackupFile nvarchar(4000) = (SELECT [File] FROM dbo.MC_maintenanceexecute_SpyProcedureLog WHERE Task = 'BACKUP_FULL');
     DECLARE @File nvarchar(2048) = CONCAT(N'D:\Sauvegardes\', @Label, N'_',
         TRANSLATE(REPLACE(CONVERT(sysname, SERVERPROPERTY('ServerName')), N'\', N'$'), N'\/:*?"<>| ', N'__________'), N'_',
         TRANSLATE(DB_NAME(), N'\/:*?"<>| ', N'__________'), N'_FULL.bak');
@@ -74,6 +77,9 @@ BEGIN
         EXEC tSQLt.Fail N'The backup is not taken WITH CHECKSUM: ', @Backup;
     IF CHARINDEX(N', COPY_ONLY, DESCRIPTION = N''CrmDb pair ' + @Label + N''', NAME = N''CrmDb ' + REPLACE(DB_NAME(), N'''', N'''''') + N' FULL ' + @Label + N''';', @Backup) = 0
         EXEC tSQLt.Fail N'COPY_ONLY, the pair''s description and the set name are missing: ', @Backup;
+    IF CHARINDEX(N' TO DISK = @File WITH CHECKSUM', @BackupRun) = 0 OR CHARINDEX(N'DESCRIPTION = @Description, NAME = @Name;', @BackupRun) = 0
+        EXEC tSQLt.Fail N'The backup that runs must read its file, description and name as variables: ', @BackupRun;
+    EXEC tSQLt.AssertEqualsString @Expected = @File, @Actual = @BackupFile;
     DECLARE @ExpectedVerify nvarchar(max) = CONCAT(N'RESTORE VERIFYONLY FROM DISK = N''', REPLACE(@File, N'''', N''''''), N''' WITH CHECKSUM;');
     EXEC tSQLt.AssertEqualsString @Expected = @ExpectedVerify, @Actual = @Verify;
 END;

@@ -271,6 +271,9 @@ BEGIN
             DECLARE @Note nvarchar(4000);
             DECLARE @File nvarchar(2048);
             DECLARE @Command nvarchar(max);
+            DECLARE @SetName nvarchar(128);
+            DECLARE @SetDescription nvarchar(255);
+            DECLARE @Display nvarchar(max);
             DECLARE @Result int;
             DECLARE @Task varchar(40);
 
@@ -316,27 +319,40 @@ BEGIN
                     SET @File = CONCAT(@Folder, @Separator, @PairLabel, N'_',
                         TRANSLATE(REPLACE(@ServerName, N'\', N'$'), N'\/:*?"<>| ', N'__________'), N'_',
                         TRANSLATE(@Database, N'\/:*?"<>| ', N'__________'), N'_', @Effective, CASE WHEN @Effective = 'LOG' THEN N'.trn' ELSE N'.bak' END);
-                    -- Same text as BackupStatements.Backup (display form): identifiers through QUOTENAME, values as N'...' literals.
+                    -- Same statement as BackupStatements.Backup (its Text): identifiers through QUOTENAME,
+                    -- values as variables that MC_maintenanceexecute passes to sp_executesql.
                     SET @Command = CONCAT(
+                        CASE WHEN @Effective = 'LOG' THEN N'BACKUP LOG ' ELSE N'BACKUP DATABASE ' END, QUOTENAME(@Database),
+                        N' TO DISK = @File WITH ',
+                        CASE WHEN @Effective = 'DIFF' THEN N'DIFFERENTIAL, CHECKSUM' ELSE N'CHECKSUM' END,
+                        CASE WHEN @Compression = 1 THEN N', COMPRESSION' ELSE N'' END,
+                        CASE WHEN @CopyOnly = 1 THEN N', COPY_ONLY' ELSE N'' END,
+                        N', DESCRIPTION = @Description, NAME = @Name;');
+                    SET @SetDescription = CONCAT(N'CrmDb pair ', @PairLabel);
+                    SET @SetName = LEFT(CONCAT(N'CrmDb ', @Database, N' ', @Effective, N' ', @PairLabel), 128);
+                    -- For the journal and the print only (never run): BackupStatements.Backup's Display.
+                    SET @Display = CONCAT(
                         CASE WHEN @Effective = 'LOG' THEN N'BACKUP LOG ' ELSE N'BACKUP DATABASE ' END, QUOTENAME(@Database),
                         N' TO DISK = N''', REPLACE(@File, N'''', N''''''), N''' WITH ',
                         CASE WHEN @Effective = 'DIFF' THEN N'DIFFERENTIAL, CHECKSUM' ELSE N'CHECKSUM' END,
                         CASE WHEN @Compression = 1 THEN N', COMPRESSION' ELSE N'' END,
                         CASE WHEN @CopyOnly = 1 THEN N', COPY_ONLY' ELSE N'' END,
-                        N', DESCRIPTION = N''CrmDb pair ', @PairLabel, N'''',
-                        N', NAME = N''', REPLACE(LEFT(CONCAT(N'CrmDb ', @Database, N' ', @Effective, N' ', @PairLabel), 128), N'''', N''''''), N''';');
+                        N', DESCRIPTION = N''', @SetDescription, N'''',
+                        N', NAME = N''', REPLACE(@SetName, N'''', N''''''), N''';');
                     SET @Note = CASE WHEN @Effective <> @BackupType
                         THEN CONCAT(N'Différentielle remplacée par une complète : ', QUOTENAME(@Database), N' n''a pas encore de base différentielle (aucune sauvegarde complète).') END;
 
                     SET @Task = CONCAT('BACKUP_', @Effective);
                     EXEC @Result = dbo.MC_maintenanceexecute @DatabaseName = @Database, @Task = @Task, @Command = @Command,
+                        @File = @File, @Name = @SetName, @Description = @SetDescription, @Display = @Display,
                         @Slot = @Slot, @PairLabel = @PairLabel, @RunID = @RunID, @Message = @Note, @Execute = @Execute;
                     IF @Result <> 0
                         SET @ReturnCode = 1;
                     ELSE
                     BEGIN
-                        SET @Command = CONCAT(N'RESTORE VERIFYONLY FROM DISK = N''', REPLACE(@File, N'''', N''''''), N''' WITH CHECKSUM;');
-                        EXEC @Result = dbo.MC_maintenanceexecute @DatabaseName = @Database, @Task = 'VERIFY', @Command = @Command,
+                        SET @Command = N'RESTORE VERIFYONLY FROM DISK = @File WITH CHECKSUM;';
+                        SET @Display = CONCAT(N'RESTORE VERIFYONLY FROM DISK = N''', REPLACE(@File, N'''', N''''''), N''' WITH CHECKSUM;');
+                        EXEC @Result = dbo.MC_maintenanceexecute @DatabaseName = @Database, @Task = 'VERIFY', @Command = @Command, @File = @File, @Display = @Display,
                             @Slot = @Slot, @PairLabel = @PairLabel, @RunID = @RunID, @Execute = @Execute;
                         IF @Result <> 0
                             SET @ReturnCode = 1;

@@ -16,6 +16,11 @@ Parameters
     @RunID        uniqueidentifier the run it belongs to (one value per dbo.MC_maintenance or
                                    dbo.MC_backup call), for the journal.
     @Message      nvarchar(4000)   why (with @Skip), or a note printed before the command.
+    @File, @Name, @Description     values the command names as variables, never written into its text:
+                                   BACKUP and RESTORE take TO/FROM DISK = @File, NAME = @Name and
+                                   DESCRIPTION = @Description (nvarchar(4000), (128), (255)).
+    @Display      nvarchar(max)    what the journal and the print show instead of @Command: the same
+                                   statement with its values written in (never run).
     @Skip         bit = 0          1: journal Skipped with @Message, run nothing.
     @Execute      char(1) = 'Y'    'N': print and journal NotExecuted, run nothing.
     @LogID        bigint OUTPUT    the journal row.
@@ -27,7 +32,8 @@ Example
     EXEC @Result = dbo.MC_maintenanceexecute @DatabaseName = N'CRM', @Task = 'CHECKDB',
         @Command = N'DBCC CHECKDB (N''CRM'') WITH NO_INFOMSGS, ALL_ERRORMSGS;', @Execute = 'N';
 
-Version 1.1.0 (1.1.0: a skip or a printed command may be journaled inside a caller's transaction)
+Version 1.1.0 (a skip or a printed command may be journaled inside a caller's transaction; @File,
+@Name and @Description are passed to the command as parameters)
 */
 CREATE PROCEDURE dbo.MC_maintenanceexecute
     @DatabaseName sysname          = NULL,
@@ -37,6 +43,10 @@ CREATE PROCEDURE dbo.MC_maintenanceexecute
     @PairLabel    char(15)         = NULL,
     @RunID        uniqueidentifier = NULL,
     @Message      nvarchar(4000)   = NULL,
+    @File         nvarchar(4000)   = NULL,
+    @Name         nvarchar(128)    = NULL,
+    @Description  nvarchar(255)    = NULL,
+    @Display      nvarchar(max)    = NULL,
     @Skip         bit              = 0,
     @Execute      char(1)          = 'Y',
     @LogID        bigint           = NULL OUTPUT
@@ -49,6 +59,9 @@ BEGIN
     DECLARE @ErrorNumber int;
     DECLARE @ErrorMessage nvarchar(4000);
     SET @LogID = NULL;
+
+    -- What the journal and the print show: @Display (the command with its values written in), else the command.
+    DECLARE @Shown nvarchar(max) = ISNULL(@Display, @Command);
 
     IF @Task IS NULL OR (@Command IS NULL AND ISNULL(@Skip, 0) = 0) OR ISNULL(@Execute, '') NOT IN ('Y', 'N')
     BEGIN
@@ -72,7 +85,7 @@ BEGIN
     IF @Skip = 1
     BEGIN
         INSERT dbo.MC_MaintenanceLog (RunID, DatabaseName, Task, Slot, PairLabel, Command, EndTime, Outcome, Message)
-        VALUES (@RunID, @DatabaseName, @Task, @Slot, @PairLabel, @Command, SYSDATETIME(), 'Skipped', @Message);
+        VALUES (@RunID, @DatabaseName, @Task, @Slot, @PairLabel, @Shown, SYSDATETIME(), 'Skipped', @Message);
         SET @LogID = SCOPE_IDENTITY();
         SET @Text = CONCAT(N'Ignoré : ', @Task, ISNULL(N' sur ' + QUOTENAME(@DatabaseName), N''), ISNULL(N'. ' + @Message, N''));
         EXEC dbo.MC_print @Message = @Text;
@@ -80,12 +93,12 @@ BEGIN
     END;
 
     INSERT dbo.MC_MaintenanceLog (RunID, DatabaseName, Task, Slot, PairLabel, Command, Outcome, Message)
-    VALUES (@RunID, @DatabaseName, @Task, @Slot, @PairLabel, @Command, CASE WHEN @Execute = 'N' THEN 'NotExecuted' ELSE 'Running' END, @Message);
+    VALUES (@RunID, @DatabaseName, @Task, @Slot, @PairLabel, @Shown, CASE WHEN @Execute = 'N' THEN 'NotExecuted' ELSE 'Running' END, @Message);
     SET @LogID = SCOPE_IDENTITY();
 
     SET @Text = CONCAT(CONVERT(nvarchar(23), SYSDATETIME(), 121), N' ', @Task, ISNULL(N' ' + QUOTENAME(@DatabaseName), N''),
         CASE WHEN @Execute = 'N' THEN N' (non exécuté)' ELSE N'' END, NCHAR(10),
-        ISNULL(@Message + NCHAR(10), N''), @Command);
+        ISNULL(@Message + NCHAR(10), N''), @Shown);
     EXEC dbo.MC_print @Message = @Text;
 
     IF @Execute = 'N'
@@ -95,7 +108,9 @@ BEGIN
     END;
 
     BEGIN TRY
-        EXEC sys.sp_executesql @Command;
+        EXEC sys.sp_executesql @Command,
+            N'@File nvarchar(4000), @Name nvarchar(128), @Description nvarchar(255)',
+            @File, @Name, @Description;   -- by position, in the order declared
     END TRY
     BEGIN CATCH
         -- Only the last error of a command that raises several (BACKUP: 3201, then 3013) reaches
