@@ -6,22 +6,8 @@ using Microsoft.Data.SqlClient;
 namespace CrmDb.Tests.Run;
 
 /// <summary>crmdb run end to end against the SQL Server named by CRMDB_TEST_CONNECTION (skipped without one).</summary>
-public sealed class RunEngineTests : IDisposable
+public sealed class RunEngineTests() : ScriptFolderTest("crmdb-run-engine-")
 {
-    private readonly string folder = Directory.CreateTempSubdirectory("crmdb-run-engine-").FullName;
-
-    public void Dispose() => Directory.Delete(folder, recursive: true);
-
-    private string Scripts => Path.Combine(folder, "scripts");
-
-    private string Logs => Path.Combine(folder, "logs");
-
-    private void Write(string name, string text)
-    {
-        Directory.CreateDirectory(Scripts);
-        File.WriteAllText(Path.Combine(Scripts, name), text);
-    }
-
     private static ThrowawayDatabase CreateDatabase()
     {
         var database = ThrowawayDatabase.Create(Engine.RequireConnection());

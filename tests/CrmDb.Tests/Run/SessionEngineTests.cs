@@ -10,22 +10,8 @@ namespace CrmDb.Tests.Run;
 /// CRMDB_TEST_CONNECTION (skipped without one). The login must be sysadmin: RAISERROR of class 20
 /// and sys.dm_exec_sessions of other sessions need it.
 /// </summary>
-public sealed class SessionEngineTests : IDisposable
+public sealed class SessionEngineTests() : ScriptFolderTest("crmdb-session-engine-")
 {
-    private readonly string folder = Directory.CreateTempSubdirectory("crmdb-session-engine-").FullName;
-
-    public void Dispose() => Directory.Delete(folder, recursive: true);
-
-    private string Scripts => Path.Combine(folder, "scripts");
-
-    private string Logs => Path.Combine(folder, "logs");
-
-    private void Write(string name, string text)
-    {
-        Directory.CreateDirectory(Scripts);
-        File.WriteAllText(Path.Combine(Scripts, name), text);
-    }
-
     private static ThrowawayDatabase CreateDatabase()
     {
         var database = ThrowawayDatabase.Create(Engine.RequireConnection());
@@ -94,7 +80,7 @@ public sealed class SessionEngineTests : IDisposable
         Write("010.sql", """
             DECLARE @control int = (SELECT TOP (1) session_id FROM sys.dm_exec_sessions WHERE program_name = N'crmdb run' AND session_id <> @@SPID);
             DECLARE @kill nvarchar(50) = N'KILL ' + CAST(@control AS nvarchar(10));
-            EXEC (@kill);
+            EXEC sys.sp_executesql @kill;
             """);
         Write("020.sql", "INSERT INTO dbo.T VALUES (1);");
 
