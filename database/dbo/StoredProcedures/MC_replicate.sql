@@ -19,6 +19,12 @@ that hooks see the replicated values (docs/replication.md). It:
     the dbo.Account rows joined on acc_erp_account_id = CT_Num, each field from its own
     watermark, only where a value differs (NULL-safe); the watermarks of the fields written; the
     history row. The statements are built by the CLR (dbo.MC_replistatement, shared C# tested in xunit);
+ 4b. when the read or the write of all the fields fails at run time in a transaction of its own
+    (as in every cycle), runs each field again ALONE through the same builder (read before, then
+    write and watermark in a transaction of its own): a field failing alone is printed and
+    journaled with its error and keeps its watermark, the others advance; every field failing
+    alone fails the whole. Inside a caller's transaction the error has doomed it (XACT_ABORT, no
+    savepoint): it is raised as before;
  5. returns the rows written and the new watermark (the highest cbReplication read), and records
     the run in dbo.MC_ReplicationLog. MC_runautosync stores @NewToken as MC_Integration.LastToken.
 Errors: RAISERROR (never THROW) while a caller's transaction is still committable, so that it is
@@ -297,41 +303,20 @@ BEGIN
 
     DECLARE @FieldsApplied int = (SELECT COUNT(*) FROM @Field AS F WHERE F.Problem IS NULL);
     DECLARE @FieldsSkipped int = (SELECT COUNT(*) FROM @Field AS F WHERE F.Problem IS NOT NULL);
+    DECLARE @FieldsFailed int = 0;
 
     ---------------------------------------------------------------------------------------------
     -- Watermarks, one per field (dbo.MC_ReplicationWatermark): a field reads from its own token,
     -- or from @tokenAccount when that is lower (a replay) or when the field is new.
     ---------------------------------------------------------------------------------------------
-    DECLARE @Watermark TABLE (FieldNo int NOT NULL PRIMARY KEY, ParameterName nvarchar(200) COLLATE DATABASE_DEFAULT NOT NULL, Stored int NULL, Token int NOT NULL);
-    INSERT INTO @Watermark (FieldNo, ParameterName, Stored, Token)
-    SELECT ROW_NUMBER() OVER (ORDER BY F.FieldNo), F.ParameterName, W.Token,
+    DECLARE @Watermark TABLE (FieldNo int NOT NULL PRIMARY KEY, Stored int NULL, Token int NOT NULL);
+    INSERT INTO @Watermark (FieldNo, Stored, Token)
+    SELECT F.FieldNo, W.Token,
            CASE WHEN W.Token IS NULL OR @TokenFrom < W.Token THEN @TokenFrom ELSE W.Token END
     FROM @Field AS F
     LEFT JOIN dbo.MC_ReplicationWatermark AS W
         ON W.ErpIntegrationID = @ErpIntegrationID AND W.ParameterName = F.ParameterName
     WHERE F.Problem IS NULL;
-    -- Rows are read from the lowest of the fields' tokens; the write applies each field's own.
-    DECLARE @ReadFrom int = ISNULL((SELECT MIN(W.Token) FROM @Watermark AS W), @TokenFrom);
-
-    -- The valid fields as the XML list the CLR reads (FOR XML escapes every value), in the
-    -- order of their numbers in the watermark table.
-    DECLARE @FieldList nvarchar(max) = CONVERT(nvarchar(max),
-        (SELECT F.ParameterName AS [@parameter], F.ColumnName AS [@column], F.ColumnType AS [@type], F.Expression AS [text()]
-         FROM @Field AS F
-         WHERE F.Problem IS NULL
-         ORDER BY F.FieldNo
-         FOR XML PATH(N'field'), ROOT(N'fields'), TYPE));
-
-    DECLARE @Columns nvarchar(max) = dbo.MC_replistatement(@GesComServer, @GesComDatabase, @FieldList, N'columns');
-    DECLARE @Read nvarchar(max) = dbo.MC_replistatement(@GesComServer, @GesComDatabase, @FieldList, N'read');
-    DECLARE @Write nvarchar(max) = dbo.MC_replistatement(@GesComServer, @GesComDatabase, @FieldList, N'write');
-
-    IF @Trace = 1
-    BEGIN
-        SET @Message = CONCAT(N'Lecture de GesCom (sp_executesql, @token = ', @ReadFrom, N', hors transaction) :', NCHAR(10), @Columns, NCHAR(10), @Read,
-            NCHAR(10), N'Écriture dans dbo.Account (jeton propre à chaque champ) :', NCHAR(10), @Write);
-        EXEC dbo.MC_print @Message = @Message;
-    END;
 
     ---------------------------------------------------------------------------------------------
     -- 1. GesCom is read into local tables BEFORE any transaction of ours opens: no remote read
@@ -339,107 +324,249 @@ BEGIN
     --    cannot become distributed, Msg 3933: "SAVE TRANSACTION (Transact-SQL)").
     -- 2. The write is local: one UPDATE and the bookkeeping, in one transaction of our own, or
     --    in the caller's (no savepoint: the UPDATE is one statement, atomic by itself).
+    -- 3. Isolation: when the statement of all the fields fails at run time (a value that does not
+    --    convert on one tiers, say) in a transaction of our own, each field is run again ALONE,
+    --    through the same builder (read, then write and its watermark, in its own transaction):
+    --    a failing field is reported with its error and keeps its watermark, so that it catches
+    --    up once fixed; the others advance. Inside a caller's transaction nothing can be retried
+    --    (XACT_ABORT has doomed it, and no savepoint is taken): the error is the caller's.
     ---------------------------------------------------------------------------------------------
-    -- The statements' tables (ReplicationStatementBuilder.SourceTableDefinition and WatermarkTableDefinition).
-    CREATE TABLE #MC_replicate_source (CT_Num nvarchar(100) COLLATE DATABASE_DEFAULT NULL, cbReplication int NULL);
-    CREATE TABLE #MC_replicate_watermark (FieldNo int NOT NULL PRIMARY KEY, Token int NOT NULL);
-    INSERT INTO #MC_replicate_watermark (FieldNo, Token) SELECT W.FieldNo, W.Token FROM @Watermark AS W;
+    DECLARE @Isolated bit = 0;
+    DECLARE @Tried int = 0;
+    DECLARE @Attempt TABLE (FieldNo int NOT NULL PRIMARY KEY);
+    DECLARE @FieldList nvarchar(max);
+    DECLARE @Columns nvarchar(max);
+    DECLARE @Read nvarchar(max);
+    DECLARE @Write nvarchar(max);
+    DECLARE @ReadFrom int;
+    DECLARE @TranCount int;
+    DECLARE @Changed int;
+    DECLARE @HighestRead int;
+    DECLARE @HighestOfAll int = NULL;
+    DECLARE @ErrorNumber int;
+    DECLARE @ErrorLine int;
+    DECLARE @ErrorMessage nvarchar(4000);
+    DECLARE @Failed nvarchar(max) = N'';
 
-    DECLARE @TranCount int = @@TRANCOUNT;
-    DECLARE @Changed int = 0;
-    DECLARE @HighestRead int = NULL;
-
-    BEGIN TRY
-        IF @Columns <> N''
-            EXEC sys.sp_executesql @Columns;
-
-        -- The read's parameters by position: @token, @NewToken OUTPUT.
-        EXEC sys.sp_executesql
-            @Read,
-            N'@token int, @NewToken int OUTPUT',
-            @ReadFrom,
-            @HighestRead OUTPUT;
-
-        IF @TranCount = 0
-            BEGIN TRANSACTION;
-
-        -- The write's parameter: @RowsChanged OUTPUT.
-        EXEC sys.sp_executesql
-            @Write,
-            N'@RowsChanged int OUTPUT',
-            @Changed OUTPUT;
-
-        SET @RowsChanged = ISNULL(@Changed, 0);
-        SET @NewToken = ISNULL(@HighestRead, @tokenAccount);
-
-        -- The fields written move to the highest cbReplication read; the others keep their
-        -- place (a field seen for the first time, even refused, is placed at the cycle's token).
-        MERGE dbo.MC_ReplicationWatermark AS T
-        USING
-        (
-            SELECT F.ParameterName,
-                   -- Never backwards: a replay (a lower @tokenAccount) re-reads, and the token stays at least where it was.
-                   CASE WHEN F.Problem IS NOT NULL THEN @TokenFrom
-                        WHEN @HighestRead IS NULL OR @HighestRead < ISNULL(W.Stored, W.Token) THEN ISNULL(W.Stored, W.Token)
-                        ELSE @HighestRead END AS Token,
-                   CASE WHEN F.Problem IS NULL THEN 1 ELSE 0 END AS Written
+    WHILE 1 = 1
+    BEGIN
+        -- The fields of this attempt: every valid one, or, once isolated, the next one alone.
+        IF @Isolated = 1
+        BEGIN
+            SELECT TOP (1) @Tried = F.FieldNo
             FROM @Field AS F
-            LEFT JOIN @Watermark AS W ON W.ParameterName = F.ParameterName
-            WHERE LEN(F.ParameterName) <= 200
-        ) AS S
-            ON T.ErpIntegrationID = @ErpIntegrationID AND T.ParameterName = S.ParameterName
-        WHEN MATCHED AND S.Written = 1 AND T.Token <> S.Token THEN
-            UPDATE SET Token = S.Token, UpdatedAt = SYSDATETIME()
-        WHEN NOT MATCHED BY TARGET THEN
-            INSERT (ErpIntegrationID, ParameterName, Token) VALUES (@ErpIntegrationID, S.ParameterName, S.Token);
+            WHERE F.Problem IS NULL AND F.FieldNo > @Tried
+            ORDER BY F.FieldNo;
 
-        INSERT INTO dbo.MC_ReplicationLog (ErpIntegrationID, TokenFrom, NewToken, FieldsApplied, FieldsSkipped, RowsChanged, Status, Message)
-        VALUES (@ErpIntegrationID, @tokenAccount, @NewToken, @FieldsApplied, @FieldsSkipped, @RowsChanged,
-            CASE WHEN @FieldsSkipped > 0 THEN N'warning' ELSE N'success' END,
-            CASE WHEN @FieldsSkipped > 0 THEN CONCAT(@FieldsSkipped, N' paramètre(s) REPLI_acc_*_repli ignoré(s), qui gardent leur jeton : voir les messages de la réplication.') END);
-
-        IF @TranCount = 0
-        BEGIN
-            IF @Rollback = 1
-                ROLLBACK TRANSACTION;
-            ELSE
-                COMMIT TRANSACTION;
+            IF @@ROWCOUNT = 0
+                BREAK;
         END;
-    END TRY
-    BEGIN CATCH
-        DECLARE @ErrorNumber int = ERROR_NUMBER();
-        DECLARE @ErrorLine int = ERROR_LINE();
-        DECLARE @ErrorMessage nvarchar(4000) = ERROR_MESSAGE();
 
-        -- Roll back first, then record. Inside the caller's transaction nothing of ours can be
-        -- undone alone (no savepoint): the error says so, and a doomed transaction is the caller's to roll back.
-        IF @TranCount = 0 AND XACT_STATE() <> 0
-            ROLLBACK TRANSACTION;
+        DELETE FROM @Attempt;
+        INSERT INTO @Attempt (FieldNo)
+        SELECT F.FieldNo FROM @Field AS F WHERE F.Problem IS NULL AND (@Isolated = 0 OR F.FieldNo = @Tried);
 
-        SET @RowsChanged = 0;
-        SET @NewToken = @tokenAccount;
-        SET @Failure = LEFT(CONCAT(N'La réplication des champs GesCom de l''intégration ', @ErpIntegrationID,
-            N' a échoué (erreur ', @ErrorNumber, N', ligne ', @ErrorLine, N') : ', @ErrorMessage,
-            CASE WHEN @TranCount = 0
-                 THEN CONCAT(N' Aucun tiers n''a été modifié et aucun jeton n''avance (', ISNULL(CONVERT(nvarchar(11), @tokenAccount), N'NULL'), N').')
-                 ELSE N' Appelée dans une transaction ouverte : annulez-la (ROLLBACK), rien de la réplication ne doit être validé.' END,
-            N' Corrigez la cause puis relancez le cycle.'), 2048);
-        EXEC dbo.MC_print @Message = @Failure;
+        -- The attempt's fields as the XML list the CLR reads (FOR XML escapes every value); the
+        -- builder numbers them 1, 2, ... in this order, the order of #MC_replicate_watermark below.
+        SET @FieldList = CONVERT(nvarchar(max),
+            (SELECT F.ParameterName AS [@parameter], F.ColumnName AS [@column], F.ColumnType AS [@type], F.Expression AS [text()]
+             FROM @Field AS F
+             WHERE F.FieldNo IN (SELECT A.FieldNo FROM @Attempt AS A)
+             ORDER BY F.FieldNo
+             FOR XML PATH(N'field'), ROOT(N'fields'), TYPE));
 
-        IF XACT_STATE() <> -1
-            INSERT INTO dbo.MC_ReplicationLog (ErpIntegrationID, TokenFrom, NewToken, FieldsApplied, FieldsSkipped, RowsChanged, Status, Message)
-            VALUES (@ErpIntegrationID, @tokenAccount, @tokenAccount, @FieldsApplied, @FieldsSkipped, 0, N'fail', @Failure);
+        -- Rows are read from the lowest of the attempt's tokens; the write applies each field's own.
+        SET @ReadFrom = ISNULL((SELECT MIN(W.Token) FROM @Watermark AS W WHERE W.FieldNo IN (SELECT A.FieldNo FROM @Attempt AS A)), @TokenFrom);
+        SET @Columns = dbo.MC_replistatement(@GesComServer, @GesComDatabase, @FieldList, N'columns');
+        SET @Read = dbo.MC_replistatement(@GesComServer, @GesComDatabase, @FieldList, N'read');
+        SET @Write = dbo.MC_replistatement(@GesComServer, @GesComDatabase, @FieldList, N'write');
 
-        -- Never doom a caller's transaction that is still committable: RAISERROR there, THROW
-        -- (the original error) everywhere else.
-        IF @TranCount > 0 AND XACT_STATE() = 1
+        IF @Trace = 1
         BEGIN
+            SET @Message = CONCAT(N'Lecture de GesCom (sp_executesql, @token = ', @ReadFrom, N', hors transaction) :', NCHAR(10), @Columns, NCHAR(10), @Read,
+                NCHAR(10), N'Écriture dans dbo.Account (jeton propre à chaque champ) :', NCHAR(10), @Write);
+            EXEC dbo.MC_print @Message = @Message;
+        END;
+
+        -- The statements' tables (ReplicationStatementBuilder.SourceTableDefinition and
+        -- WatermarkTableDefinition), made again for each attempt: the columns differ.
+        DROP TABLE IF EXISTS #MC_replicate_source;
+        DROP TABLE IF EXISTS #MC_replicate_watermark;
+        CREATE TABLE #MC_replicate_source (CT_Num nvarchar(100) COLLATE DATABASE_DEFAULT NULL, cbReplication int NULL);
+        CREATE TABLE #MC_replicate_watermark (FieldNo int NOT NULL PRIMARY KEY, Token int NOT NULL);
+        INSERT INTO #MC_replicate_watermark (FieldNo, Token)
+        SELECT ROW_NUMBER() OVER (ORDER BY W.FieldNo), W.Token
+        FROM @Watermark AS W
+        WHERE W.FieldNo IN (SELECT A.FieldNo FROM @Attempt AS A);
+
+        SET @TranCount = @@TRANCOUNT;
+        SET @Changed = 0;
+        SET @HighestRead = NULL;
+
+        BEGIN TRY
+            IF @Columns <> N''
+                EXEC sys.sp_executesql @Columns;
+
+            -- The read's parameters by position: @token, @NewToken OUTPUT.
+            EXEC sys.sp_executesql
+                @Read,
+                N'@token int, @NewToken int OUTPUT',
+                @ReadFrom,
+                @HighestRead OUTPUT;
+
+            IF @TranCount = 0
+                BEGIN TRANSACTION;
+
+            -- The write's parameter: @RowsChanged OUTPUT.
+            EXEC sys.sp_executesql
+                @Write,
+                N'@RowsChanged int OUTPUT',
+                @Changed OUTPUT;
+
+            -- The attempt's fields move to the highest cbReplication read; the others keep their
+            -- place (a field seen for the first time, even refused, is placed at the cycle's token;
+            -- once isolated, that is done after the attempts, below).
+            MERGE dbo.MC_ReplicationWatermark AS T
+            USING
+            (
+                SELECT F.ParameterName,
+                       -- Never backwards: a replay (a lower @tokenAccount) re-reads, and the token stays at least where it was.
+                       CASE WHEN A.FieldNo IS NULL THEN @TokenFrom
+                            WHEN @HighestRead IS NULL OR @HighestRead < ISNULL(W.Stored, W.Token) THEN ISNULL(W.Stored, W.Token)
+                            ELSE @HighestRead END AS Token,
+                       CASE WHEN A.FieldNo IS NULL THEN 0 ELSE 1 END AS Written
+                FROM @Field AS F
+                LEFT JOIN @Attempt AS A ON A.FieldNo = F.FieldNo
+                LEFT JOIN @Watermark AS W ON W.FieldNo = F.FieldNo
+                WHERE LEN(F.ParameterName) <= 200
+                  AND (@Isolated = 0 OR A.FieldNo IS NOT NULL)
+            ) AS S
+                ON T.ErpIntegrationID = @ErpIntegrationID AND T.ParameterName = S.ParameterName
+            WHEN MATCHED AND S.Written = 1 AND T.Token <> S.Token THEN
+                UPDATE SET Token = S.Token, UpdatedAt = SYSDATETIME()
+            WHEN NOT MATCHED BY TARGET THEN
+                INSERT (ErpIntegrationID, ParameterName, Token) VALUES (@ErpIntegrationID, S.ParameterName, S.Token);
+
+            SET @RowsChanged = @RowsChanged + ISNULL(@Changed, 0);
+            IF @HighestRead > @HighestOfAll OR @HighestOfAll IS NULL
+                SET @HighestOfAll = @HighestRead;
+            SET @NewToken = ISNULL(@HighestOfAll, @tokenAccount);
+
+            IF @Isolated = 0
+                INSERT INTO dbo.MC_ReplicationLog (ErpIntegrationID, TokenFrom, NewToken, FieldsApplied, FieldsSkipped, RowsChanged, Status, Message)
+                VALUES (@ErpIntegrationID, @tokenAccount, @NewToken, @FieldsApplied, @FieldsSkipped, @RowsChanged,
+                    CASE WHEN @FieldsSkipped > 0 THEN N'warning' ELSE N'success' END,
+                    CASE WHEN @FieldsSkipped > 0 THEN CONCAT(@FieldsSkipped, N' paramètre(s) REPLI_acc_*_repli ignoré(s), qui gardent leur jeton : voir les messages de la réplication.') END);
+
+            IF @TranCount = 0
+            BEGIN
+                IF @Rollback = 1
+                    ROLLBACK TRANSACTION;
+                ELSE
+                    COMMIT TRANSACTION;
+            END;
+
+            IF @Isolated = 0
+                BREAK;
+        END TRY
+        BEGIN CATCH
+            SET @ErrorNumber = ERROR_NUMBER();
+            SET @ErrorLine = ERROR_LINE();
+            SET @ErrorMessage = ERROR_MESSAGE();
+
+            -- Roll back first, then record. Inside the caller's transaction nothing of ours can be
+            -- undone alone (no savepoint): the error says so, and a doomed transaction is the caller's to roll back.
+            IF @TranCount = 0 AND XACT_STATE() <> 0
+                ROLLBACK TRANSACTION;
+
+            IF @TranCount = 0 AND @Isolated = 0 AND @FieldsApplied > 1
+            BEGIN
+                -- Nothing of the combined attempt was kept: each field again, alone.
+                SET @Isolated = 1;
+                SET @RowsChanged = 0;
+                SET @Message = CONCAT(N'La réplication des ', @FieldsApplied, N' champs ensemble a échoué (erreur ', @ErrorNumber, N') : ', @ErrorMessage,
+                    N' Chaque champ est repris seul, pour isoler celui qui échoue.');
+                EXEC dbo.MC_print @Message = @Message;
+            END
+            ELSE IF @TranCount = 0 AND @Isolated = 1
+            BEGIN
+                -- This field alone fails: it keeps its watermark and catches up once fixed.
+                SET @FieldsFailed = @FieldsFailed + 1;
+                UPDATE @Field
+                SET Problem = CONCAT(N'échec à l''exécution (erreur ', @ErrorNumber, N') : ', @ErrorMessage)
+                WHERE FieldNo = @Tried;
+                SELECT @Failed = CONCAT(@Failed, CASE WHEN @Failed <> N'' THEN N' ; ' END, F.ParameterName, N' (erreur ', @ErrorNumber, N' : ', @ErrorMessage, N')'),
+                       @Message = CONCAT(N'Paramètre ', F.ParameterName, N' en échec : ', F.Problem,
+                           N' Ce champ garde son jeton et rattrapera son retard une fois corrigé ; les autres champs avancent.')
+                FROM @Field AS F
+                WHERE F.FieldNo = @Tried;
+                EXEC dbo.MC_print @Message = @Message;
+            END
+            ELSE
+            BEGIN
+                SET @RowsChanged = 0;
+                SET @NewToken = @tokenAccount;
+                SET @Failure = LEFT(CONCAT(N'La réplication des champs GesCom de l''intégration ', @ErpIntegrationID,
+                    N' a échoué (erreur ', @ErrorNumber, N', ligne ', @ErrorLine, N') : ', @ErrorMessage,
+                    CASE WHEN @TranCount = 0
+                         THEN CONCAT(N' Aucun tiers n''a été modifié et aucun jeton n''avance (', ISNULL(CONVERT(nvarchar(11), @tokenAccount), N'NULL'), N').')
+                         ELSE N' Appelée dans une transaction ouverte : annulez-la (ROLLBACK), rien de la réplication ne doit être validé.' END,
+                    N' Corrigez la cause puis relancez le cycle.'), 2048);
+                EXEC dbo.MC_print @Message = @Failure;
+
+                IF XACT_STATE() <> -1
+                    INSERT INTO dbo.MC_ReplicationLog (ErpIntegrationID, TokenFrom, NewToken, FieldsApplied, FieldsSkipped, RowsChanged, Status, Message)
+                    VALUES (@ErpIntegrationID, @tokenAccount, @tokenAccount, @FieldsApplied, @FieldsSkipped, 0, N'fail', @Failure);
+
+                -- Never doom a caller's transaction that is still committable: RAISERROR there, THROW
+                -- (the original error) everywhere else.
+                IF @TranCount > 0 AND XACT_STATE() = 1
+                BEGIN
+                    RAISERROR(N'%s', 16, 1, @Failure);
+                    RETURN 1;
+                END;
+
+                THROW;
+            END;
+        END CATCH;
+    END;
+
+    IF @Isolated = 1
+    BEGIN
+        SET @FieldsApplied = @FieldsApplied - @FieldsFailed;
+        SET @FieldsSkipped = @FieldsSkipped + @FieldsFailed;
+
+        -- A field refused or failing that has no watermark yet is placed at the cycle's token
+        -- (one statement, atomic by itself); a simulation writes none.
+        IF @Rollback = 0
+            INSERT INTO dbo.MC_ReplicationWatermark (ErpIntegrationID, ParameterName, Token)
+            SELECT @ErpIntegrationID, F.ParameterName, @TokenFrom
+            FROM @Field AS F
+            WHERE F.Problem IS NOT NULL
+              AND LEN(F.ParameterName) <= 200
+              AND NOT EXISTS (SELECT 1 FROM dbo.MC_ReplicationWatermark AS W
+                              WHERE W.ErpIntegrationID = @ErpIntegrationID AND W.ParameterName = F.ParameterName);
+
+        SET @Failure = LEFT(CONCAT(@FieldsFailed, N' champ(s) en échec à l''exécution, qui gardent leur jeton : ', @Failed,
+            CASE WHEN @FieldsSkipped > @FieldsFailed THEN CONCAT(N' ; ', @FieldsSkipped - @FieldsFailed, N' paramètre(s) ignoré(s) : voir les messages de la réplication.') END), 2048);
+
+        IF @FieldsApplied = 0
+        BEGIN
+            -- Every field fails alone too: the cause is not one field's (GesCom unreachable, say).
+            SET @RowsChanged = 0;
+            SET @NewToken = @tokenAccount;
+            SET @Failure = LEFT(CONCAT(N'La réplication des champs GesCom de l''intégration ', @ErpIntegrationID,
+                N' a échoué pour chaque champ, repris seul : ', @Failed, N' Aucun jeton n''avance ; corrigez la cause puis relancez le cycle.'), 2048);
+            EXEC dbo.MC_print @Message = @Failure;
+            INSERT INTO dbo.MC_ReplicationLog (ErpIntegrationID, TokenFrom, NewToken, FieldsApplied, FieldsSkipped, RowsChanged, Status, Message)
+            VALUES (@ErpIntegrationID, @tokenAccount, @tokenAccount, 0, @FieldsSkipped, 0, N'fail', @Failure);
             RAISERROR(N'%s', 16, 1, @Failure);
             RETURN 1;
         END;
 
-        THROW;
-    END CATCH;
+        INSERT INTO dbo.MC_ReplicationLog (ErpIntegrationID, TokenFrom, NewToken, FieldsApplied, FieldsSkipped, RowsChanged, Status, Message)
+        VALUES (@ErpIntegrationID, @tokenAccount, @NewToken, @FieldsApplied, @FieldsSkipped, @RowsChanged, N'warning', @Failure);
+    END;
 
     IF @Trace = 1
     BEGIN

@@ -120,6 +120,27 @@ public sealed class ReplicateProcedureTests
     }
 
     [Fact]
+    public void A_failed_combined_statement_is_retried_field_by_field_only_in_a_transaction_of_its_own()
+    {
+        var ifs = SqlParsing.All<IfStatement>(Procedure.Value);
+        var sets = SqlParsing.All<SetVariableStatement>(Procedure.Value);
+        var isolate = Assert.Single(sets, s => s.Variable.Name == "@Isolated");
+        var fieldFails = Assert.Single(sets, s => s.Variable.Name == "@FieldsFailed");
+
+        // Isolation starts from the CATCH of the combined attempt, only when the transaction was ours
+        // (rolled back whole, nothing kept) and more than one field ran: in a caller's transaction
+        // XACT_ABORT has doomed it and no savepoint is taken, so the error stays the caller's.
+        var start = ifs.Single(i => i.ThenStatement.StartOffset <= isolate.StartOffset && isolate.StartOffset < i.ThenStatement.StartOffset + i.ThenStatement.FragmentLength
+            && Condition(i).Contains("@Isolated = 0", StringComparison.Ordinal));
+        Assert.Equal("@TranCount = 0 AND @Isolated = 0 AND @FieldsApplied > 1", Condition(start));
+        var tries = SqlParsing.All<TryCatchStatement>(Procedure.Value);
+        Assert.Contains(tries, t => t.CatchStatements.StartOffset <= start.StartOffset && start.StartOffset < t.CatchStatements.StartOffset + t.CatchStatements.FragmentLength);
+        // A field failing alone is counted where the transaction was ours too.
+        Assert.Contains(ifs, i => Condition(i) == "@TranCount = 0 AND @Isolated = 1"
+            && i.ThenStatement.StartOffset <= fieldFails.StartOffset && fieldFails.StartOffset < i.ThenStatement.StartOffset + i.ThenStatement.FragmentLength);
+    }
+
+    [Fact]
     public void Messages_go_through_MC_print_only_and_errors_through_RAISERROR_with_the_text_as_an_argument()
     {
         Assert.Empty(SqlParsing.All<PrintStatement>(Procedure.Value));
