@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using CrmDb.Clr;
@@ -99,29 +100,16 @@ public static class ScriptPlanner
         bool endsRun = false;
         try
         {
-            foreach (var batch in new BatchReader(options).Read(script.Path))
+            // The batch lives only in PlanBatch's frame: this method, run once a script and so left
+            // at its first JIT tier (which keeps every local alive), never holds one while the next is read.
+            using var batches = new BatchReader(options).Read(script.Path).GetEnumerator();
+            while (batches.MoveNext())
             {
-                if (batch.EndsRun)
+                if (!PlanBatch(batches.Current, hash, digests, tokensAllowed, ref hasTokens))
                 {
                     endsRun = true;
                     hash.AppendData("\u0000EXIT\u0000"u8);
                     break;
-                }
-
-                // One encoding of the batch feeds the script's checksum and the batch's digest.
-                using (var digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
-                {
-                    AppendBatch(batch.ShownText, batch.Count, hash, digest);
-                    digests.Add(digest.GetHashAndReset());
-                }
-                if (TokenExpander.CountTokens(batch.Text) > 0)
-                {
-                    hasTokens = true;
-                    if (!tokensAllowed)
-                    {
-                        var (file, line) = batch.Locate(LineOfFirstToken(batch.Text));
-                        throw new BatchScriptException(BatchErrorKind.TokensWithoutIntegration, file, line);
-                    }
                 }
             }
 
@@ -131,6 +119,35 @@ public static class ScriptPlanner
         {
             return new ScriptPlan(script, digests.Count, string.Empty, hasTokens, ex);
         }
+    }
+
+    /// <summary>Hashes one batch and checks its tokens; false when it is the EXIT or QUIT that ends the run.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool PlanBatch(Batch batch, IncrementalHash hash, List<byte[]> digests, bool tokensAllowed, ref bool hasTokens)
+    {
+        if (batch.EndsRun)
+        {
+            return false;
+        }
+
+        // One encoding of the batch feeds the script's checksum and the batch's digest.
+        using (var digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+        {
+            AppendBatch(batch.ShownText, batch.Count, hash, digest);
+            digests.Add(digest.GetHashAndReset());
+        }
+
+        if (TokenExpander.CountTokens(batch.Text) > 0)
+        {
+            hasTokens = true;
+            if (!tokensAllowed)
+            {
+                var (file, line) = batch.Locate(LineOfFirstToken(batch.Text));
+                throw new BatchScriptException(BatchErrorKind.TokensWithoutIntegration, file, line);
+            }
+        }
+
+        return true;
     }
 
     /// <summary>The 1-based batch line of the first #F_ or #P_ token.</summary>
