@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using CrmDb.Clr;
 using CrmDb.Runner.Batches;
 using CrmDb.Runner.Cli;
@@ -274,17 +275,17 @@ public sealed class RunOrchestrator(CliContext context, IRunEnvironment environm
             log.Line(Text["LogScript", s + 1, plans.Count, plan.Script.Name, plan.BatchCount, plan.Checksum(location)]);
             try
             {
-                foreach (var batch in new BatchReader(readerOptions).Read(plan.Script.Path))
+                // The batch lives only in DryRunBatch's frame: this long-running method (left at its
+                // first JIT tier, which keeps every local alive) never holds one while the next is read.
+                using var reader = new BatchReader(readerOptions).Read(plan.Script.Path).GetEnumerator();
+                while (reader.MoveNext())
                 {
-                    if (batch.EndsRun)
+                    if (!DryRunBatch(reader.Current, plan, location, run, log))
                     {
-                        run.Info(Text["DryRunExit", plan.Script.Name]);
                         break;
                     }
 
                     batches++;
-                    run.BatchStarting(batch, plan.BatchCount, location is null ? batch.ShownText : TokenExpander.Expand(batch.ShownText, location), dryRun: true);
-                    log.Line();
                 }
             }
             catch (BatchScriptException ex)
@@ -308,6 +309,21 @@ public sealed class RunOrchestrator(CliContext context, IRunEnvironment environm
         console.Out(Text["SummaryLog", log.Path]);
         log.Flush();
         return new RunResult(run.Failures.Count == 0 ? ExitCodes.Success : ExitCodes.BadInput, log.Path, run.Failures, 0, 0, batches);
+    }
+
+    /// <summary>Logs one batch of a dry run; false when it is the EXIT or QUIT that ends the run.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool DryRunBatch(Batch batch, ScriptPlan plan, GesComLocation? location, RunReport run, RunLog log)
+    {
+        if (batch.EndsRun)
+        {
+            run.Info(Text["DryRunExit", plan.Script.Name]);
+            return false;
+        }
+
+        run.BatchStarting(batch, plan.BatchCount, location is null ? batch.ShownText : TokenExpander.Expand(batch.ShownText, location), dryRun: true);
+        log.Line();
+        return true;
     }
 
     private static BatchReaderOptions ReaderOptions(RunRequest request) => new()

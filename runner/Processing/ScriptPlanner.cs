@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using CrmDb.Clr;
@@ -49,7 +51,46 @@ public static class ScriptPlanner
     }
 
     /// <summary>The digest of one batch as the journal sees it (secrets masked, repeat count included).</summary>
-    public static byte[] Digest(Batch batch) => SHA256.HashData(Encoding.UTF8.GetBytes(batch.ShownText + $"\u0000GO {batch.Count}\u0000"));
+    public static byte[] Digest(Batch batch)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        AppendBatch(batch.ShownText, batch.Count, hash, null);
+        return hash.GetHashAndReset();
+    }
+
+    /// <summary>
+    /// Feeds the UTF-8 bytes of <paramref name="shown"/> and of its GO suffix to both hashes, in
+    /// slices: a 50 MB batch is not copied into one byte array (or two) to be hashed. The bytes are
+    /// those of Encoding.UTF8.GetBytes(shown + suffix): the encoder keeps a surrogate pair cut by a
+    /// slice whole, and replaces a lone one as GetBytes does.
+    /// </summary>
+    private static void AppendBatch(string shown, int count, IncrementalHash first, IncrementalHash? second)
+    {
+        const int Slice = 16 * 1024;
+        var encoder = Encoding.UTF8.GetEncoder();
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(Slice));
+        try
+        {
+            ReadOnlySpan<char> rest = shown;
+            do
+            {
+                var slice = rest[..Math.Min(Slice, rest.Length)];
+                rest = rest[slice.Length..];
+                int bytes = encoder.GetBytes(slice, buffer, flush: rest.IsEmpty);
+                first.AppendData(buffer, 0, bytes);
+                second?.AppendData(buffer, 0, bytes);
+            }
+            while (!rest.IsEmpty);
+
+            int suffix = Encoding.UTF8.GetBytes($"\u0000GO {count}\u0000", buffer);
+            first.AppendData(buffer, 0, suffix);
+            second?.AppendData(buffer, 0, suffix);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 
     private static ScriptPlan PlanOne(ScriptFile script, BatchReaderOptions options, bool tokensAllowed)
     {
@@ -59,27 +100,16 @@ public static class ScriptPlanner
         bool endsRun = false;
         try
         {
-            foreach (var batch in new BatchReader(options).Read(script.Path))
+            // The batch lives only in PlanBatch's frame: this method, run once a script and so left
+            // at its first JIT tier (which keeps every local alive), never holds one while the next is read.
+            using var batches = new BatchReader(options).Read(script.Path).GetEnumerator();
+            while (batches.MoveNext())
             {
-                if (batch.EndsRun)
+                if (!PlanBatch(batches.Current, hash, digests, tokensAllowed, ref hasTokens))
                 {
                     endsRun = true;
                     hash.AppendData("\u0000EXIT\u0000"u8);
                     break;
-                }
-
-                string shown = batch.ShownText;
-                hash.AppendData(Encoding.UTF8.GetBytes(shown));
-                hash.AppendData(Encoding.UTF8.GetBytes($"\u0000GO {batch.Count}\u0000"));
-                digests.Add(Digest(batch));
-                if (TokenExpander.CountTokens(batch.Text) > 0)
-                {
-                    hasTokens = true;
-                    if (!tokensAllowed)
-                    {
-                        var (file, line) = batch.Locate(LineOfFirstToken(batch.Text));
-                        throw new BatchScriptException(BatchErrorKind.TokensWithoutIntegration, file, line);
-                    }
                 }
             }
 
@@ -89,6 +119,35 @@ public static class ScriptPlanner
         {
             return new ScriptPlan(script, digests.Count, string.Empty, hasTokens, ex);
         }
+    }
+
+    /// <summary>Hashes one batch and checks its tokens; false when it is the EXIT or QUIT that ends the run.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool PlanBatch(Batch batch, IncrementalHash hash, List<byte[]> digests, bool tokensAllowed, ref bool hasTokens)
+    {
+        if (batch.EndsRun)
+        {
+            return false;
+        }
+
+        // One encoding of the batch feeds the script's checksum and the batch's digest.
+        using (var digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+        {
+            AppendBatch(batch.ShownText, batch.Count, hash, digest);
+            digests.Add(digest.GetHashAndReset());
+        }
+
+        if (TokenExpander.CountTokens(batch.Text) > 0)
+        {
+            hasTokens = true;
+            if (!tokensAllowed)
+            {
+                var (file, line) = batch.Locate(LineOfFirstToken(batch.Text));
+                throw new BatchScriptException(BatchErrorKind.TokensWithoutIntegration, file, line);
+            }
+        }
+
+        return true;
     }
 
     /// <summary>The 1-based batch line of the first #F_ or #P_ token.</summary>
