@@ -10,7 +10,7 @@ public sealed class AutosyncEngineTests
     [EngineFact]
     public void A_cycle_runs_the_hooks_in_order_isolates_a_failure_and_the_trace_rolls_back()
     {
-        using var database = Deploy();
+        using var database = CrmDbDeployment.Deploy();
         database.Execute("CREATE TABLE dbo.HookLog (Seq int IDENTITY PRIMARY KEY, Hook sysname NOT NULL, Token nvarchar(20) NULL);");
         database.Execute("CREATE PROCEDURE dbo.AUTOSYNC_0200_second @tokenAccount nvarchar(20) AS INSERT dbo.HookLog (Hook, Token) VALUES (N'second', @tokenAccount);");
         database.Execute("CREATE PROCEDURE dbo.AUTOSYNC_0100_first @tokenAccount int AS INSERT dbo.HookLog (Hook, Token) VALUES (N'first', @tokenAccount);");
@@ -37,7 +37,7 @@ public sealed class AutosyncEngineTests
     [EngineFact]
     public void A_second_session_is_refused_while_a_cycle_of_the_same_integration_runs()
     {
-        using var database = Deploy();
+        using var database = CrmDbDeployment.Deploy();
         database.Execute("INSERT dbo.MC_Integration (ErpIntegrationID, Name, GesComDatabase) VALUES (1, N'Bijou', N'GESCOM');");
         using var holder = new SqlConnection(database.ConnectionString);
         holder.Open();
@@ -60,7 +60,7 @@ public sealed class AutosyncEngineTests
     [EngineFact]
     public void A_failing_hook_after_one_that_journaled_a_statement_keeps_that_statement_in_a_real_run_and_in_a_trace()
     {
-        using var database = Deploy();
+        using var database = CrmDbDeployment.Deploy();
         database.Execute("INSERT dbo.MC_Integration (ErpIntegrationID, Name, GesComDatabase) VALUES (1, N'Bijou', N'GESCOM');");
         database.Execute("CREATE TABLE dbo.Work (Id int NOT NULL);");
         database.Execute("CREATE PROCEDURE dbo.AUTOSYNC_0100_writes AS EXEC dbo.MC_execsql @Statement = N'INSERT dbo.Work (Id) VALUES (@id);', @Parameters = N'@id int', @Value1 = 7, @Label = N'ligne de travail';");
@@ -87,7 +87,7 @@ public sealed class AutosyncEngineTests
     [EngineFact]
     public void A_hook_that_commits_or_rolls_back_its_transaction_is_journaled_as_what_it_did()
     {
-        using var database = Deploy();
+        using var database = CrmDbDeployment.Deploy();
         database.Execute("INSERT dbo.MC_Integration (ErpIntegrationID, Name, GesComDatabase) VALUES (1, N'Bijou', N'GESCOM');");
         database.Execute("CREATE TABLE dbo.Work (Hook sysname NOT NULL);");
         database.Execute("CREATE PROCEDURE dbo.AUTOSYNC_0100_commits AS BEGIN INSERT dbo.Work (Hook) VALUES (N'commits'); COMMIT TRANSACTION; END;");
@@ -108,7 +108,7 @@ public sealed class AutosyncEngineTests
     [EngineFact]
     public void The_trace_is_copied_to_the_output_file_and_lists_non_conforming_hooks()
     {
-        using var database = Deploy();
+        using var database = CrmDbDeployment.Deploy();
         database.Execute("INSERT dbo.MC_Integration (ErpIntegrationID, Name, GesComDatabase) VALUES (1, N'Bijou', N'GESCOM');");
         database.Execute("CREATE PROCEDURE dbo.AUTOSYNC_0100_extra @Other int AS RETURN 0;");
         string file = Path.Combine(Path.GetTempPath(), "crmdb-trace-" + Guid.NewGuid().ToString("N") + ".log");
@@ -128,20 +128,5 @@ public sealed class AutosyncEngineTests
         {
             File.Delete(file);
         }
-    }
-
-    private static ThrowawayDatabase Deploy()
-    {
-        string server = Engine.RequireConnection();
-        var database = ThrowawayDatabase.Create(server);
-        var published = CliRunner.Run("publish", "--connection", database.ConnectionString, "--dacpac", Repository.CrmDbDacpac,
-            "--profile", Repository.PathOf("database", "CrmDb.publish.xml"), "--output-dir", Path.Combine(Path.GetTempPath(), "crmdb-publish-" + Guid.NewGuid().ToString("N")));
-        if (published.ExitCode != ExitCodes.Success)
-        {
-            database.Dispose();
-            Assert.Fail("crmdb publish failed: " + published.Out + published.Error);
-        }
-
-        return database;
     }
 }

@@ -15,7 +15,7 @@ public sealed class BackupEngineTests
     [EngineFact]
     public void MC_backup_takes_a_verified_pair_whose_commands_are_crmdb_s_and_msdb_tells_the_pair_apart()
     {
-        using var crm = Deploy();
+        using var crm = CrmDbDeployment.Deploy();
         using var gescom = ThrowawayDatabase.Create(Engine.RequireConnection());
         crm.Execute($"INSERT dbo.MC_Integration (ErpIntegrationID, Name, GesComDatabase) VALUES (1, N'Bijou', N'{gescom.Name}');");
         string directory = BackupDirectory(crm);
@@ -34,7 +34,7 @@ public sealed class BackupEngineTests
     [EngineFact]
     public void Crmdb_backup_waits_for_a_running_cycle_refuses_naming_it_then_takes_the_pair_once_it_ends()
     {
-        using var crm = Deploy();
+        using var crm = CrmDbDeployment.Deploy();
         using var gescom = ThrowawayDatabase.Create(Engine.RequireConnection());
         crm.Execute($"INSERT dbo.MC_Integration (ErpIntegrationID, Name, GesComDatabase) VALUES (1, N'Bijou', N'{gescom.Name}');");
         string directory = BackupDirectory(crm);
@@ -61,7 +61,7 @@ public sealed class BackupEngineTests
     [EngineFact]
     public void A_pair_restores_as_a_copy_whose_integration_names_the_copied_GesCom_and_never_over_a_database_without_replace()
     {
-        using var crm = Deploy();
+        using var crm = CrmDbDeployment.Deploy();
         using var gescom = ThrowawayDatabase.Create(Engine.RequireConnection());
         crm.Execute($"INSERT dbo.MC_Integration (ErpIntegrationID, Name, GesComDatabase) VALUES (1, N'Bijou', N'{gescom.Name}');");
         gescom.Execute("CREATE TABLE dbo.F_COMPTET (CT_Num varchar(17) NOT NULL PRIMARY KEY); INSERT dbo.F_COMPTET VALUES ('CL0001');");
@@ -97,7 +97,7 @@ public sealed class BackupEngineTests
     [EngineFact]
     public void Publish_with_backup_first_takes_a_copy_only_pair_and_names_its_label()
     {
-        using var crm = Deploy();
+        using var crm = CrmDbDeployment.Deploy();
         string directory = BackupDirectory(crm);
 
         var published = CliRunner.RunWithEnvironment(
@@ -114,7 +114,7 @@ public sealed class BackupEngineTests
     [EngineFact]
     public void Run_with_backup_first_names_the_pair_in_the_log_header_before_its_batches_run()
     {
-        using var crm = Deploy();
+        using var crm = CrmDbDeployment.Deploy();
         string directory = BackupDirectory(crm);
         string work = Directory.CreateTempSubdirectory("crmdb-backup-first-").FullName;
         try
@@ -150,19 +150,4 @@ public sealed class BackupEngineTests
 
     private static void Drop(ThrowawayDatabase anyDatabase, string name) =>
         anyDatabase.Scalar($"USE master; IF DB_ID(N'{name}') IS NOT NULL BEGIN ALTER DATABASE [{name}] SET SINGLE_USER WITH ROLLBACK IMMEDIATE; DROP DATABASE [{name}]; END;");
-
-    private static ThrowawayDatabase Deploy()
-    {
-        string server = Engine.RequireConnection();
-        var database = ThrowawayDatabase.Create(server);
-        var published = CliRunner.Run("publish", "--connection", database.ConnectionString, "--dacpac", Repository.CrmDbDacpac,
-            "--profile", Repository.PathOf("database", "CrmDb.publish.xml"), "--output-dir", Path.Combine(Path.GetTempPath(), "crmdb-publish-" + Guid.NewGuid().ToString("N")));
-        if (published.ExitCode != ExitCodes.Success)
-        {
-            database.Dispose();
-            Assert.Fail("crmdb publish failed: " + published.Out + published.Error);
-        }
-
-        return database;
-    }
 }

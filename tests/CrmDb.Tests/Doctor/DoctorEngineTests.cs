@@ -11,11 +11,7 @@ public sealed class DoctorEngineTests
     [EngineFact]
     public void Crmdb_doctor_and_MC_doctor_give_the_same_findings_on_the_same_server()
     {
-        string server = Engine.RequireConnection();
-        using var database = ThrowawayDatabase.Create(server);
-        var publish = CliRunner.Run("publish", "--connection", database.ConnectionString, "--dacpac", Repository.CrmDbDacpac,
-            "--profile", Repository.PathOf("database", "CrmDb.publish.xml"), "--output-dir", Path.Combine(Path.GetTempPath(), "crmdb-publish-" + Guid.NewGuid().ToString("N")));
-        Assert.True(publish.ExitCode == ExitCodes.Success, publish.Out + publish.Error);
+        using var database = CrmDbDeployment.Deploy();
 
         var cli = CliRunner.Run("doctor", "--connection", database.ConnectionString, "--crm-login", "sa", "--format", "json", "--fail-on", "1");
         var fromCli = Ids(JsonDocument.Parse(cli.Out).RootElement.GetProperty("findings").EnumerateArray()

@@ -17,13 +17,13 @@ public sealed class MaintenanceEngineTests
     [EngineFact]
     public void The_publish_installs_the_guides_plan_and_a_second_publish_keeps_the_DBAs_edit()
     {
-        using var database = Deployed();
+        using var database = CrmDbDeployment.Deploy(SageTable);
 
         Assert.Equal(DefaultMaintenancePlan.Rows.Count, (int)database.Scalar("SELECT COUNT(*) FROM dbo.MC_MaintenancePlan;")!);
         Assert.Equal(false, database.Scalar("SELECT IsEnabled FROM dbo.MC_MaintenancePlan WHERE Task = 'SHRINK';"));
 
         database.Execute("UPDATE dbo.MC_MaintenancePlan SET IsEnabled = 1, Slot = 'weekly' WHERE Task = 'SHRINK'; DELETE dbo.MC_MaintenancePlan WHERE Task = 'STATISTICS';");
-        Publish(database);
+        CrmDbDeployment.Publish(database);
 
         Assert.Equal("weekly", database.Scalar("SELECT Slot FROM dbo.MC_MaintenancePlan WHERE Task = 'SHRINK' AND IsEnabled = 1;"));
         Assert.Equal(1, (int)database.Scalar("SELECT COUNT(*) FROM dbo.MC_MaintenancePlan WHERE Task = 'SHRINK';")!);
@@ -34,7 +34,7 @@ public sealed class MaintenanceEngineTests
     [EngineFact]
     public void A_dry_run_of_each_slot_journals_every_row_and_decides_as_the_CSharp_table()
     {
-        using var database = Deployed();
+        using var database = CrmDbDeployment.Deploy(SageTable);
         var plan = MaintenanceStore.ReadPlanAsync(database.ConnectionString, CancellationToken.None).GetAwaiter().GetResult();
         var (facts, _) = MaintenanceStore.ReadFactsAsync(database.ConnectionString, CancellationToken.None).GetAwaiter().GetResult();
         int weekday = MaintenanceDecisions.IsoWeekday(DateTime.Now.DayOfWeek);
@@ -82,7 +82,7 @@ public sealed class MaintenanceEngineTests
     [EngineFact]
     public void A_real_weekly_run_checks_the_database_and_journals_the_outcome()
     {
-        using var database = Deployed();
+        using var database = CrmDbDeployment.Deploy(SageTable);
 
         var result = CliRunner.Run("maintenance", "run", "--slot", "weekly", "--databases", "CRM", "--connection", database.ConnectionString);
 
@@ -96,7 +96,7 @@ public sealed class MaintenanceEngineTests
     [EngineFact]
     public void Bad_parameters_exit_2_with_every_problem_and_nothing_journaled()
     {
-        using var database = Deployed();
+        using var database = CrmDbDeployment.Deploy(SageTable);
 
         var result = CliRunner.Run("maintenance", "run", "--slot", "weekly", "--databases", "NoSuchDatabase_1, NoSuchDatabase_2", "--connection", database.ConnectionString);
 
@@ -109,7 +109,7 @@ public sealed class MaintenanceEngineTests
     [EngineFact]
     public void Neither_role_holds_any_right_on_the_maintenance_objects()
     {
-        using var database = Deployed();
+        using var database = CrmDbDeployment.Deploy(SageTable);
 
         object? rights = database.Scalar("""
             SELECT COUNT(*) FROM sys.database_permissions AS p
@@ -137,30 +137,5 @@ public sealed class MaintenanceEngineTests
         }
 
         return values;
-    }
-
-    private static ThrowawayDatabase Deployed()
-    {
-        string server = Engine.RequireConnection();
-        var database = ThrowawayDatabase.Create(server);
-        try
-        {
-            database.Execute(SageTable);
-            Publish(database);
-            return database;
-        }
-        catch
-        {
-            database.Dispose();
-            throw;
-        }
-    }
-
-    private static void Publish(ThrowawayDatabase database)
-    {
-        var publish = CliRunner.Run("publish", "--connection", database.ConnectionString, "--dacpac", Repository.CrmDbDacpac,
-            "--profile", Repository.PathOf("database", "CrmDb.publish.xml"),
-            "--output-dir", Path.Combine(Path.GetTempPath(), "crmdb-publish-" + Guid.NewGuid().ToString("N")));
-        Assert.True(publish.ExitCode == ExitCodes.Success, publish.Out + publish.Error);
     }
 }

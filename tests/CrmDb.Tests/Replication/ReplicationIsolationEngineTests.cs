@@ -76,10 +76,7 @@ public sealed class ReplicationIsolationEngineTests
             database.Execute("CREATE TABLE dbo.Account (Acc_AccountId int NOT NULL PRIMARY KEY, acc_erp_account_id nvarchar(17) NULL, acc_numpayeur_repli nvarchar(17) NULL, acc_code_repli int NULL, acc_autre_repli int NULL);");
             database.Execute("CREATE TABLE dbo.Custom_SysParams (Parm_ParmId int IDENTITY(1, 1) NOT NULL PRIMARY KEY, Parm_Name nvarchar(100) NULL, Parm_Value nvarchar(max) NULL, Parm_Deleted tinyint NULL);");
             database.Execute("CREATE TABLE dbo.F_COMPTET (CT_Num nvarchar(17) NOT NULL PRIMARY KEY, CT_NumPayeur nvarchar(17) NULL, CT_Classement nvarchar(17) NULL, cbReplication int NOT NULL);");
-            var publish = CliRunner.Run("publish", "--connection", database.ConnectionString, "--dacpac", Repository.CrmDbDacpac,
-                "--profile", Repository.PathOf("database", "CrmDb.publish.xml"),
-                "--output-dir", Path.Combine(Path.GetTempPath(), "crmdb-publish-" + Guid.NewGuid().ToString("N")));
-            Assert.True(publish.ExitCode == ExitCodes.Success, publish.Out + publish.Error);
+            CrmDbDeployment.Publish(database);
             database.Execute("INSERT dbo.Account (Acc_AccountId, acc_erp_account_id) VALUES (1, N'CL1'), (2, N'CL2');");
             database.Execute($"INSERT dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase) VALUES (1, N'Bijou', N'', N'{database.Name}');");
             return database;

@@ -17,7 +17,7 @@ public sealed class LeastPrivilegeEngineTests
     [EngineFact]
     public void The_publish_signs_the_procedures_and_keeps_no_private_key()
     {
-        using var database = Deploy();
+        using var database = CrmDbDeployment.Deploy(SageTable);
 
         Assert.Equal(3, database.Scalar(
             "SELECT COUNT(*) FROM sys.crypt_properties AS cp JOIN sys.certificates AS c ON c.thumbprint = cp.thumbprint "
@@ -32,13 +32,13 @@ public sealed class LeastPrivilegeEngineTests
     [EngineFact]
     public void A_second_publish_signs_again_with_new_certificates()
     {
-        using var database = Deploy();
+        using var database = CrmDbDeployment.Deploy(SageTable);
         object? first = database.Scalar("SELECT CONVERT(nvarchar(100), thumbprint, 1) FROM sys.certificates WHERE name = N'MC_SysParamsSigning';");
         // An ALTER drops the signature, as a publish that changes the procedure does.
         database.Execute("DECLARE @d nvarchar(max) = REPLACE(OBJECT_DEFINITION(OBJECT_ID(N'dbo.MC_setsysparams')), N'CREATE PROCEDURE', N'ALTER PROCEDURE'); EXEC sys.sp_executesql @d;");
         Assert.Equal(0, database.Scalar("SELECT COUNT(*) FROM sys.crypt_properties WHERE major_id = OBJECT_ID(N'dbo.MC_setsysparams');"));
 
-        Publish(database);
+        CrmDbDeployment.Publish(database);
 
         Assert.Equal(1, database.Scalar("SELECT COUNT(*) FROM sys.crypt_properties WHERE crypt_type = 'SPVC' AND major_id = OBJECT_ID(N'dbo.MC_setsysparams');"));
         Assert.NotEqual(first, database.Scalar("SELECT CONVERT(nvarchar(100), thumbprint, 1) FROM sys.certificates WHERE name = N'MC_SysParamsSigning';"));
@@ -47,7 +47,7 @@ public sealed class LeastPrivilegeEngineTests
     [EngineFact]
     public void A_curative_runs_with_the_callers_rights_so_no_integrator_becomes_dbo()
     {
-        using var database = Deploy();
+        using var database = CrmDbDeployment.Deploy(SageTable);
         Members(database);
         // What anyone who may create a procedure in dbo could write: become db_owner through the curative.
         database.Execute("CREATE PROCEDURE dbo.MC_apply_param_escalate AS EXEC sys.sp_executesql N'ALTER ROLE db_owner ADD MEMBER crmdb_integrator;';");
@@ -63,7 +63,7 @@ public sealed class LeastPrivilegeEngineTests
     [EngineFact]
     public void A_curative_without_a_grant_to_the_caller_is_refused_and_nothing_is_kept()
     {
-        using var database = Deploy();
+        using var database = CrmDbDeployment.Deploy(SageTable);
         Members(database);
         database.Execute("CREATE PROCEDURE dbo.MC_apply_param_cleanurl AS RETURN 0;");
 
@@ -81,7 +81,7 @@ public sealed class LeastPrivilegeEngineTests
     [EngineFact]
     public void A_REPLI_value_that_reads_more_than_GesCom_is_refused_at_declaration_and_at_replication_time()
     {
-        using var database = Deploy();
+        using var database = CrmDbDeployment.Deploy(SageTable);
         Members(database);
 
         var refused = Assert.Throws<SqlException>(() => database.Execute(
@@ -101,7 +101,7 @@ public sealed class LeastPrivilegeEngineTests
     [EngineFact]
     public void Support_runs_no_hook_directly_but_traces_it()
     {
-        using var database = Deploy();
+        using var database = CrmDbDeployment.Deploy(SageTable);
         Members(database);
         database.Execute("INSERT dbo.MC_Integration (ErpIntegrationID, Name, GesComDatabase) VALUES (1, N'Bijou', N'GESCOM');");
         database.Execute("CREATE PROCEDURE dbo.AUTOSYNC_0100_probe AS EXEC dbo.MC_print @Message = N'probe ran';");
@@ -124,11 +124,11 @@ public sealed class LeastPrivilegeEngineTests
     [EngineFact]
     public void A_publish_lists_hooks_that_still_grant_support_and_leaves_them_as_they_are()
     {
-        using var database = Deploy();
+        using var database = CrmDbDeployment.Deploy(SageTable);
         database.Execute("CREATE PROCEDURE dbo.AUTOSYNC_0100_old AS RETURN 0;");
         database.Execute("GRANT EXECUTE, VIEW DEFINITION ON OBJECT::dbo.AUTOSYNC_0100_old TO [MC_support];");
 
-        string output = Publish(database);
+        string output = CrmDbDeployment.Publish(database);
 
         Assert.Contains("[dbo].[AUTOSYNC_0100_old] accorde encore des droits à MC_support", output, StringComparison.Ordinal);
         Assert.Equal(2, database.Scalar("SELECT COUNT(*) FROM sys.database_permissions WHERE major_id = OBJECT_ID(N'dbo.AUTOSYNC_0100_old') AND grantee_principal_id = DATABASE_PRINCIPAL_ID(N'MC_support');"));
@@ -137,7 +137,7 @@ public sealed class LeastPrivilegeEngineTests
     [EngineFact]
     public void Secret_parameters_are_masked_for_both_roles_on_every_reading_path()
     {
-        using var database = Deploy();
+        using var database = CrmDbDeployment.Deploy(SageTable);
         Members(database);
         database.Execute("EXEC dbo.MC_setsysparams @name = N'Smtp_Password', @value = N'hunter2'; EXEC dbo.MC_setsysparams @name = N'Smtp_Password', @value = N'hunter3';");
         database.Execute("EXEC dbo.MC_setsysparams @name = N'Erp_SmtpKey', @value = N'k-123'; INSERT dbo.MC_SecretName (Marker) VALUES (N'smtpkey');");
@@ -174,30 +174,5 @@ public sealed class LeastPrivilegeEngineTests
         using var command = new SqlCommand(sql, connection);
         command.ExecuteNonQuery();
         return messages.ToString();
-    }
-
-    private static ThrowawayDatabase Deploy()
-    {
-        string server = Engine.RequireConnection();
-        var database = ThrowawayDatabase.Create(server);
-        try
-        {
-            database.Execute(SageTable);
-            Publish(database);
-            return database;
-        }
-        catch
-        {
-            database.Dispose();
-            throw;
-        }
-    }
-
-    private static string Publish(ThrowawayDatabase database)
-    {
-        var published = CliRunner.Run("publish", "--connection", database.ConnectionString, "--dacpac", Repository.CrmDbDacpac,
-            "--profile", Repository.PathOf("database", "CrmDb.publish.xml"), "--output-dir", Path.Combine(Path.GetTempPath(), "crmdb-publish-" + Guid.NewGuid().ToString("N")));
-        Assert.True(published.ExitCode == ExitCodes.Success, "crmdb publish failed: " + published.Out + published.Error);
-        return published.Out + published.Error;
     }
 }

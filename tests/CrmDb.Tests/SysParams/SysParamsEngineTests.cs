@@ -19,7 +19,7 @@ public sealed class SysParamsEngineTests
     [EngineFact]
     public void Set_then_get_through_crmdb_streams_French_messages_and_records_the_change()
     {
-        using var database = Deployed(SageTable);
+        using var database = CrmDbDeployment.Deploy(SageTable);
 
         var set = CliRunner.Run("sysparam", "set", "cleanUrl", "Y", "--connection", database.ConnectionString);
         var get = CliRunner.Run("sysparam", "get", "cleanUrl", "--connection", database.ConnectionString);
@@ -36,7 +36,7 @@ public sealed class SysParamsEngineTests
     [EngineFact]
     public void Sage_table_without_its_audit_columns_is_written_all_the_same()
     {
-        using var database = Deployed(MinimalTable);
+        using var database = CrmDbDeployment.Deploy(MinimalTable);
         database.Execute("INSERT dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'cleanUrl', N'N');");
 
         var set = CliRunner.Run("sysparam", "set", "cleanUrl", "Y", "--connection", database.ConnectionString);
@@ -49,7 +49,7 @@ public sealed class SysParamsEngineTests
     [EngineFact]
     public void Get_of_an_absent_parameter_exits_1_and_says_so()
     {
-        using var database = Deployed(SageTable);
+        using var database = CrmDbDeployment.Deploy(SageTable);
 
         var get = CliRunner.Run("sysparam", "get", "nothingHere", "--connection", database.ConnectionString, "--lang", "en");
 
@@ -61,7 +61,7 @@ public sealed class SysParamsEngineTests
     [EngineFact]
     public void Modules_9_fails_keeps_the_old_value_and_the_failure_is_audited()
     {
-        using var database = Deployed(SageTable);
+        using var database = CrmDbDeployment.Deploy(SageTable);
 
         var duo = CliRunner.Run("modules", "set", "sales,service", "--connection", database.ConnectionString);
         var shown = CliRunner.Run("modules", "--connection", database.ConnectionString);
@@ -85,7 +85,7 @@ public sealed class SysParamsEngineTests
     [EngineFact]
     public void A_curative_error_that_dooms_the_transaction_keeps_nothing()
     {
-        using var database = Deployed(SageTable);
+        using var database = CrmDbDeployment.Deploy(SageTable);
         database.Execute("INSERT dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'cleanUrl', N'N');");
         database.Execute("CREATE TABLE dbo.CurativeWork (Id int NOT NULL);");
         // Writes, then fails on a conversion error, which XACT_ABORT turns into a doomed transaction.
@@ -104,7 +104,7 @@ public sealed class SysParamsEngineTests
     [EngineFact]
     public void Inside_a_callers_transaction_a_failed_curative_leaves_the_callers_work_and_transaction()
     {
-        using var database = Deployed(SageTable);
+        using var database = CrmDbDeployment.Deploy(SageTable);
         database.Execute("INSERT dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'cleanUrl', N'N');");
         database.Execute("CREATE PROCEDURE dbo.MC_apply_param_CleanUrl @value nvarchar(max) AS BEGIN RAISERROR(N'IIS absent', 16, 1); RETURN 1; END;");
 
@@ -132,7 +132,7 @@ public sealed class SysParamsEngineTests
     [EngineFact]
     public void Inside_a_callers_transaction_a_curative_that_dooms_it_is_reported_and_only_a_rollback_remains()
     {
-        using var database = Deployed(SageTable);
+        using var database = CrmDbDeployment.Deploy(SageTable);
         database.Execute("INSERT dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'cleanUrl', N'N');");
         // THROW under XACT_ABORT dooms the caller's transaction: nothing can be undone partially.
         database.Execute("CREATE PROCEDURE dbo.MC_apply_param_cleanurl @value nvarchar(max) AS BEGIN SET XACT_ABORT ON; THROW 50042, N'panne voulue', 1; END;");
@@ -165,7 +165,7 @@ public sealed class SysParamsEngineTests
     [EngineFact]
     public void A_curative_that_commits_the_transaction_it_was_given_is_reported_and_audited_as_such()
     {
-        using var database = Deployed(SageTable);
+        using var database = CrmDbDeployment.Deploy(SageTable);
         database.Execute("INSERT dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'cleanUrl', N'N');");
         database.Execute("CREATE PROCEDURE dbo.MC_apply_param_cleanurl @value nvarchar(max) AS BEGIN COMMIT TRANSACTION; END;");
 
@@ -181,7 +181,7 @@ public sealed class SysParamsEngineTests
     [EngineFact]
     public void Inside_a_callers_transaction_the_callers_rollback_takes_the_change_back()
     {
-        using var database = Deployed(SageTable);
+        using var database = CrmDbDeployment.Deploy(SageTable);
 
         using (var connection = new SqlConnection(database.ConnectionString))
         {
@@ -199,7 +199,7 @@ public sealed class SysParamsEngineTests
     [EngineFact]
     public void Integrators_need_EXECUTE_on_MC_setsysparams_and_on_the_curative_and_support_cannot_set()
     {
-        using var database = Deployed(SageTable);
+        using var database = CrmDbDeployment.Deploy(SageTable);
         database.Execute("CREATE TABLE dbo.CurativeWork (Value nvarchar(100) NOT NULL);");
         database.Execute("CREATE PROCEDURE dbo.MC_apply_param_cleanurl @value nvarchar(max) AS INSERT dbo.CurativeWork (Value) VALUES (@value);");
         // A curative runs with the caller's rights (issue 14): the curative scaffold grants this.
@@ -223,7 +223,7 @@ public sealed class SysParamsEngineTests
     [EngineFact]
     public void Under_a_case_sensitive_collation_the_curative_is_found_ignoring_case_and_must_be_unique()
     {
-        using var database = Deployed(SageTable, "Latin1_General_CS_AS");
+        using var database = CrmDbDeployment.Deploy(SageTable, "Latin1_General_CS_AS");
         database.Execute("CREATE TABLE dbo.CurativeWork (Value nvarchar(100) NOT NULL);");
         database.Execute("CREATE PROCEDURE dbo.MC_apply_param_cleanurl @VALUE nvarchar(max) AS INSERT dbo.CurativeWork (Value) VALUES (@VALUE);");
 
@@ -242,7 +242,7 @@ public sealed class SysParamsEngineTests
     [EngineFact]
     public void MC_modules_reads_stored_text_with_the_rule_of_the_shared_CSharp_code()
     {
-        using var database = Deployed(SageTable);
+        using var database = CrmDbDeployment.Deploy(SageTable);
         string[] stored = ["0", "3", "7", "07", "8", "9", "-1", "+3", " 3", "3 ", "", "trois", "3.0", "\uFF13", "99999999999999"];
 
         foreach (string text in stored)
@@ -259,25 +259,5 @@ public sealed class SysParamsEngineTests
     {
         using var command = new SqlCommand(sql, connection, transaction);
         return command.ExecuteScalar() as string;
-    }
-
-    private static ThrowawayDatabase Deployed(string customSysParams, string collation = "French_CI_AS")
-    {
-        string server = Engine.RequireConnection();
-        var database = ThrowawayDatabase.Create(server, collation);
-        try
-        {
-            database.Execute(customSysParams);
-            var publish = CliRunner.Run("publish", "--connection", database.ConnectionString, "--dacpac", Repository.CrmDbDacpac,
-                "--profile", Repository.PathOf("database", "CrmDb.publish.xml"),
-                "--output-dir", Path.Combine(Path.GetTempPath(), "crmdb-publish-" + Guid.NewGuid().ToString("N")));
-            Assert.True(publish.ExitCode == ExitCodes.Success, publish.Out + publish.Error);
-            return database;
-        }
-        catch
-        {
-            database.Dispose();
-            throw;
-        }
     }
 }
