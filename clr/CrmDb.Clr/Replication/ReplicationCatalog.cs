@@ -32,6 +32,12 @@ namespace CrmDb.Clr.Replication
         private readonly Dictionary<string, List<SortedRow>> tables;
         private readonly Dictionary<string, List<SortedRow>> functions;
 
+        // Each object's canonical text is written once per catalog: every field reading F_COMPTET shares it.
+        private readonly Dictionary<string, string> tableTexts = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        private readonly Dictionary<string, string> functionTexts = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        private readonly Dictionary<string, string> tableDigests = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        private readonly Dictionary<string, string> functionDigests = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
         private ReplicationCatalog(Dictionary<string, List<SortedRow>> tables, Dictionary<string, List<SortedRow>> functions)
         {
             this.tables = tables;
@@ -83,10 +89,43 @@ namespace CrmDb.Clr.Replication
         public bool HasTable(string name) => tables.ContainsKey(name);
 
         /// <summary>The canonical text of a GesCom table's columns, or <see cref="Absent"/>.</summary>
-        public string Table(string name) => Canonical(tables, name);
+        public string Table(string name) => Cached(tableTexts, tables, name);
 
         /// <summary>The canonical text of a function's signature, or <see cref="Absent"/>.</summary>
-        public string Function(string quotedName) => Canonical(functions, quotedName);
+        public string Function(string quotedName) => Cached(functionTexts, functions, quotedName);
+
+        /// <summary>The SHA-256 of <see cref="Table"/>, in hexadecimal; <see cref="Absent"/> for an absent table.</summary>
+        public string TableDigest(string name) => Digest(tableDigests, Table(name), name);
+
+        /// <summary>The SHA-256 of <see cref="Function"/>, in hexadecimal; <see cref="Absent"/> for an absent function.</summary>
+        public string FunctionDigest(string quotedName) => Digest(functionDigests, Function(quotedName), quotedName);
+
+        private static string Digest(Dictionary<string, string> digests, string text, string name)
+        {
+            if (text == Absent)
+            {
+                return Absent;
+            }
+
+            if (!digests.TryGetValue(name, out string? digest))
+            {
+                digest = ReplicationFingerprint.ToHex(ReplicationFingerprint.Hash(text));
+                digests.Add(name, digest);
+            }
+
+            return digest;
+        }
+
+        private static string Cached(Dictionary<string, string> texts, Dictionary<string, List<SortedRow>> objects, string name)
+        {
+            if (!texts.TryGetValue(name, out string? text))
+            {
+                text = Canonical(objects, name);
+                texts.Add(name, text);
+            }
+
+            return text;
+        }
 
         private static string Canonical(Dictionary<string, List<SortedRow>> objects, string name)
         {

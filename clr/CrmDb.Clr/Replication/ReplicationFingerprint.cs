@@ -27,12 +27,20 @@ namespace CrmDb.Clr.Replication
         public const int Length = 32;
 
         /// <summary>The fingerprint of one field.</summary>
-        public static byte[] Compute(GesComLocation location, ReplicationField field, string? engine, ReplicationCatalog catalog)
+        public static byte[] Compute(GesComLocation location, ReplicationField field, string? engine, ReplicationCatalog catalog) =>
+            Hash(Canonical(location, field, engine, catalog));
+
+        /// <summary>SHA-256 of a text's UTF-8 bytes.</summary>
+        public static byte[] Hash(string text)
         {
-            byte[] text = Encoding.UTF8.GetBytes(Canonical(location, field, engine, catalog));
+            if (text == null)
+            {
+                throw new ArgumentNullException(nameof(text));
+            }
+
             using (SHA256 sha = SHA256.Create())
             {
-                return sha.ComputeHash(text);
+                return sha.ComputeHash(Encoding.UTF8.GetBytes(text));
             }
         }
 
@@ -88,14 +96,16 @@ namespace CrmDb.Clr.Replication
             Value(text, "value", field.Expression);
 
             ReplicationReferences references = ReplicationReferences.Of(field.Expression);
+            // Each object by the digest of its canonical text (ReplicationCatalog), so that a field's
+            // text stays short however many columns F_COMPTET has.
             foreach (string table in Sorted(references.Tables))
             {
-                Value(text, "table " + table.ToUpperInvariant(), catalog.Table(table));
+                Value(text, "table " + table.ToUpperInvariant(), catalog.TableDigest(table));
             }
 
             foreach (string function in Sorted(references.Functions))
             {
-                Value(text, "function " + function.ToUpperInvariant(), catalog.Function(function));
+                Value(text, "function " + function.ToUpperInvariant(), catalog.FunctionDigest(function));
             }
 
             return text.ToString();

@@ -206,7 +206,7 @@ BEGIN
     -- transaction an error there would doom it (XACT_ABORT): there F_COMPTET is first compiled
     -- (dbo.MC_replidescribe reports an error as a row, never raising it).
     ---------------------------------------------------------------------------------------------
-    DECLARE @Compiled int = 0;
+    DECLARE @Compiled int = 0; -- fields compiled (F_COMPTET's own check is not counted)
     DECLARE @FieldList nvarchar(max);
     DECLARE @Tables nvarchar(max);
     DECLARE @MetadataRead nvarchar(max);
@@ -219,7 +219,6 @@ BEGIN
     BEGIN
         SET @Check = dbo.MC_replicheck(@GesComServer, @GesComDatabase, NULL, NULL);
         EXEC dbo.MC_replidescribe @Check = @Check, @Error = @CheckError OUTPUT;
-        SET @Compiled = @Compiled + 1;
     END;
 
     IF @CheckError IS NULL
@@ -251,7 +250,6 @@ BEGIN
         BEGIN
             SET @Check = dbo.MC_replicheck(@GesComServer, @GesComDatabase, NULL, NULL);
             EXEC dbo.MC_replidescribe @Check = @Check, @Error = @CheckError OUTPUT;
-            SET @Compiled = @Compiled + 1;
             SET @CheckError = ISNULL(@CheckError, CONCAT(N'la table n''apparaît pas dans le catalogue de la base GesCom pour ', USER_NAME(), N'.'));
         END;
     END;

@@ -64,6 +64,9 @@ public sealed class ReplicationFingerprintTests
         Assert.Contains("table F_COMPTET=", canonical, StringComparison.Ordinal);
         Assert.Contains("table F_COMPTETG=", canonical, StringComparison.Ordinal);
         Assert.DoesNotContain("function", canonical, StringComparison.Ordinal);
+        // Each table by the digest of its canonical columns.
+        Assert.Contains("table F_COMPTETG=66:" + ReplicationFingerprint.ToHex(SHA256.HashData(Encoding.UTF8.GetBytes(catalog.Table("F_COMPTETG")))), canonical, StringComparison.Ordinal);
+        Assert.Contains("CG_Num", catalog.Table("F_COMPTETG"), StringComparison.Ordinal);
         Assert.Equal("0x" + Convert.ToHexString(ReplicationFingerprint.Compute(Local, Subquery, Engine, catalog)),
             ReplicationFingerprint.ToHex(ReplicationFingerprint.Compute(Local, Subquery, Engine, catalog)));
     }
