@@ -105,7 +105,7 @@ public sealed class ReplicationBenchmark : IBenchmark
 
         output.WriteLine();
         output.WriteLine("Validation per cycle: compilations (sys.dm_exec_describe_first_result_set) without and with the fingerprint,");
-        output.WriteLine("and the CPU time of computing the fingerprints (ReplicationFingerprint over a 150-column F_COMPTET; minimum of repetitions)");
+        output.WriteLine("and the time of computing the fingerprints (ReplicationFingerprint over a 150-column F_COMPTET; minimum wall time of 5 repetitions)");
         output.WriteLine($"{"fields",6} {"without",8} {"1st cycle",10} {"unchanged",10} {"1 value changed",16} {"F_COMPTET changed",18} {"us fingerprints",16}");
         string engine = "16.0.4135.4|160|French_CI_AS|sync";
         string functions = "<functions><p function=\"[dbo].[FCT_condpaiement]\" id=\"77\" type=\"FN\" modified=\"2026-11-30T10:00:00\" no=\"0\" system=\"231\" user=\"231\" length=\"-1\" precision=\"0\" scale=\"0\" output=\"1\"/></functions>";
