@@ -38,7 +38,13 @@ namespace CrmDb.Clr.Replication
                 throw new ArgumentNullException(nameof(text));
             }
 
+#if NETFRAMEWORK
+            // Inside SQL Server: the managed implementation itself, no CryptoConfig lookup (which
+            // reads the machine's configuration) and no provider; not refused in FIPS mode since .NET Framework 4.8.
+            using (var sha = new SHA256Managed())
+#else
             using (SHA256 sha = SHA256.Create())
+#endif
             {
                 return sha.ComputeHash(Encoding.UTF8.GetBytes(text));
             }

@@ -1,4 +1,5 @@
 using CrmDb.Clr.Replication;
+using CrmDb.Tests.Infrastructure;
 using static CrmDb.Tests.Replication.ReplicationSamples;
 
 namespace CrmDb.Tests.Replication;
@@ -92,6 +93,25 @@ public sealed class ReplicationLimitsTests
         Assert.Equal(24, ReplicationLimits.InRowBytes(ReplicationColumnType.Parse("nvarchar(max)")!, out _));
         Assert.Equal(17, ReplicationLimits.InRowBytes(ReplicationColumnType.Parse("numeric(38,6)")!, out bool isVariable));
         Assert.False(isVariable);
+    }
+
+    [Fact]
+    public void The_documented_refusal_is_the_one_the_check_writes()
+    {
+        // docs/replication.md, "Messages", and the tSQLt test of the row limit.
+        var fields = new List<ReplicationField>
+        {
+            new("REPLI_acc_large1_repli", "acc_large1_repli", "nchar(3900)", "[CT_Intitule]"),
+            new("REPLI_acc_large2_repli", "acc_large2_repli", "nchar(4000)", "[CT_Intitule]"),
+            new("REPLI_acc_numpayeur_repli", "acc_numpayeur_repli", "nvarchar(17)", "[CT_NumPayeur]"),
+        };
+
+        var problems = ReplicationLimits.Check(Local, fields);
+
+        Assert.Null(problems[0]);
+        Assert.Null(problems[2]);
+        string documented = File.ReadAllText(Repository.PathOf("docs", "replication.md"));
+        Assert.Contains("Paramètre REPLI_acc_large2_repli ignoré : " + problems[1]!.Message + "\n", documented, StringComparison.Ordinal);
     }
 
     [Fact]
