@@ -624,3 +624,14 @@ BEGIN
     EXEC tSQLt.AssertEqualsTable @Expected = N'#Expected', @Actual = N'#Actual';
 END;
 GO
+
+CREATE PROCEDURE ReplicationTests.[test an integration whose GesCom database cannot be read fails naming F_COMPTET before any field is checked]
+AS
+BEGIN
+    UPDATE dbo.MC_Integration SET GesComDatabase = N'ReplicationTests_absente' WHERE ErpIntegrationID = 1;
+    INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numpayeur_repli', N'[CT_NumPayeur]');
+    EXEC tSQLt.ExpectException @ExpectedMessagePattern = N'La table [[]ReplicationTests[_]absente].dbo.F[_]COMPTET de l''intégration 1 est illisible : %', @ExpectedErrorNumber = 50000;
+
+    EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = 0;
+END;
+GO
