@@ -245,12 +245,12 @@ BEGIN
                 THROW;
         END CATCH;
 
-        -- F_COMPTET not visible: the engine's own reason, from compiling it.
+        -- F_COMPTET not in the catalog as a table or view: whether it can be read (not visible to the
+        -- login, missing, or a synonym) is the engine's to say, by compiling it.
         IF @CheckError IS NULL AND CHARINDEX(N'table="F_COMPTET"', ISNULL(@GesComMetadata, N'')) = 0
         BEGIN
             SET @Check = dbo.MC_replicheck(@GesComServer, @GesComDatabase, NULL, NULL);
             EXEC dbo.MC_replidescribe @Check = @Check, @Error = @CheckError OUTPUT;
-            SET @CheckError = ISNULL(@CheckError, CONCAT(N'la table n''apparaît pas dans le catalogue de la base GesCom pour ', USER_NAME(), N'.'));
         END;
     END;
 
