@@ -391,7 +391,7 @@ BEGIN
     EXEC dbo.MC_replicate @Help = 1;
 
     IF NOT EXISTS (SELECT 1 FROM dbo.MC_print_SpyProcedureLog AS L
-                   WHERE L.Message LIKE N'dbo.MC[_]replicate 1.0.0 : réplication des champs GesCom%@ErpIntegrationID%')
+                   WHERE L.Message LIKE N'dbo.MC[_]replicate 1.1.0 : réplication des champs GesCom%@ErpIntegrationID%')
         EXEC tSQLt.Fail N'MC_replicate @Help = 1 did not print its usage.';
     EXEC tSQLt.AssertEmptyTable @TableName = N'dbo.MC_ReplicationLog';
 END;
