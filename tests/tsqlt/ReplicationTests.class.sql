@@ -7,8 +7,8 @@ unlike the CRM's, and names in the database-level extended property crmdb_test.g
 The tests insert their own F_COMPTET rows there; tSQLt rolls each test back, rows included
 (same instance). A second GesCom database for the two-integration test is the CRM test database
 itself, given an F_COMPTET of its own inside the test (rolled back too).
-SetUp fakes dbo.Account, dbo.Custom_SysParams, dbo.MC_Integration, dbo.MC_ReplicationLog and
-dbo.MC_ReplicationWatermark,
+SetUp fakes dbo.Account, dbo.Custom_SysParams, dbo.MC_Integration, dbo.MC_ReplicationLog,
+dbo.MC_ReplicationWatermark and dbo.MC_ReplicationFieldCheck,
 records integration 1 on the GesCom test database, and spies dbo.MC_print, so that the French
 messages can be read back; it fails every test when the GesCom test database is missing. A test
 writes its GesCom rows with InGesCom.
@@ -37,6 +37,7 @@ BEGIN
     EXEC tSQLt.FakeTable @TableName = N'dbo.MC_Integration';
     EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationLog', @Identity = 1;
     EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationWatermark';
+    EXEC tSQLt.FakeTable @TableName = N'dbo.MC_ReplicationFieldCheck';
     EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_print';
     INSERT INTO dbo.MC_Integration (ErpIntegrationID, Name, GesComServer, GesComDatabase)
     VALUES (1, N'Intégration de test', N'', @GesCom);
@@ -390,7 +391,7 @@ BEGIN
     EXEC dbo.MC_replicate @Help = 1;
 
     IF NOT EXISTS (SELECT 1 FROM dbo.MC_print_SpyProcedureLog AS L
-                   WHERE L.Message LIKE N'dbo.MC[_]replicate 1.0.0 : réplication des champs GesCom%@ErpIntegrationID%')
+                   WHERE L.Message LIKE N'dbo.MC[_]replicate 1.1.0 : réplication des champs GesCom%@ErpIntegrationID%')
         EXEC tSQLt.Fail N'MC_replicate @Help = 1 did not print its usage.';
     EXEC tSQLt.AssertEmptyTable @TableName = N'dbo.MC_ReplicationLog';
 END;
@@ -477,5 +478,160 @@ BEGIN
     -- Still committable: the error was raised without dooming the caller's transaction.
     DECLARE @State int = XACT_STATE();
     EXEC tSQLt.AssertEquals @Expected = 1, @Actual = @State;
+END;
+GO
+
+-- Validation fingerprint (docs/replication.md, "Validation fingerprint"): the compilations are
+-- counted by spying dbo.MC_replidescribe after a first, real cycle. A field's check is
+-- SELECT CONVERT(...); inside tSQLt's transaction (a caller's) F_COMPTET itself is compiled too,
+-- once per cycle (SELECT G.CT_Num ...), which these tests leave out of the count.
+
+CREATE PROCEDURE ReplicationTests.[test a second cycle with nothing changed compiles no field]
+AS
+BEGIN
+    EXEC ReplicationTests.InGesCom N'INSERT INTO dbo.F_COMPTET (CT_Num, CT_NumPayeur, cbReplication) VALUES (''CL0001'', ''PAY0001'', 10);';
+    INSERT INTO dbo.Account (Acc_AccountId, acc_erp_account_id) VALUES (1, N'CL0001');
+    INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numpayeur_repli', N'[CT_NumPayeur]'),
+        (N'REPLI_acc_numprinc_repli', N'(SELECT TOP (1) T.CG_Num FROM #F_COMPTETG# AS T WHERE T.CT_Num = G.CT_Num ORDER BY T.CG_Num)');
+    EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = 0;
+    EXEC ReplicationTests.InGesCom N'UPDATE dbo.F_COMPTET SET CT_NumPayeur = ''PAY0002'', cbReplication = 11 WHERE CT_Num = ''CL0001'';';
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_replidescribe';
+
+    EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = 10, @Trace = 1;
+
+    DECLARE @Compiled int = (SELECT COUNT(*) FROM dbo.MC_replidescribe_SpyProcedureLog AS L WHERE L.[Check] LIKE N'SELECT CONVERT(%');
+    EXEC tSQLt.AssertEquals @Expected = 0, @Actual = @Compiled;
+    -- The fields were still applied, from what the first cycle's checks kept.
+    DECLARE @Actual nvarchar(17) = (SELECT acc_numpayeur_repli FROM dbo.Account WHERE Acc_AccountId = 1);
+    EXEC tSQLt.AssertEqualsString @Expected = N'PAY0002', @Actual = @Actual;
+    IF NOT EXISTS (SELECT 1 FROM dbo.MC_print_SpyProcedureLog AS L
+                   WHERE L.Message LIKE N'Vérification des champs : 0 compilation(s)%, 2 champ(s) aux métadonnées inchangées%')
+        EXEC tSQLt.Fail N'The trace did not say that no field was compiled.';
+    SELECT ParameterName, CheckError INTO #Actual FROM dbo.MC_ReplicationFieldCheck;
+    SELECT TOP (0) * INTO #Expected FROM #Actual;
+    INSERT INTO #Expected VALUES (N'REPLI_acc_numpayeur_repli', NULL), (N'REPLI_acc_numprinc_repli', NULL);
+    EXEC tSQLt.AssertEqualsTable @Expected = N'#Expected', @Actual = N'#Actual';
+END;
+GO
+
+CREATE PROCEDURE ReplicationTests.[test a changed declaration compiles that field only]
+AS
+BEGIN
+    INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numpayeur_repli', N'[CT_NumPayeur]'), (N'REPLI_acc_numprinc_repli', N'[CT_NumPayeur]');
+    EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = 0;
+    UPDATE dbo.Custom_SysParams SET Parm_Value = N'LEFT([CT_Intitule], 13)' WHERE Parm_Name = N'REPLI_acc_numprinc_repli';
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_replidescribe';
+
+    EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = 0;
+
+    DECLARE @Compiled int = (SELECT COUNT(*) FROM dbo.MC_replidescribe_SpyProcedureLog AS L WHERE L.[Check] LIKE N'SELECT CONVERT(%');
+    EXEC tSQLt.AssertEquals @Expected = 1, @Actual = @Compiled;
+    IF NOT EXISTS (SELECT 1 FROM dbo.MC_replidescribe_SpyProcedureLog AS L WHERE L.[Check] LIKE N'SELECT CONVERT(%' AND L.[Check] LIKE N'%LEFT(\[CT\_Intitule\], 13)%' ESCAPE N'\')
+        EXEC tSQLt.Fail N'The field compiled again was not the one whose declaration changed.';
+END;
+GO
+
+CREATE PROCEDURE ReplicationTests.[test a column added to a table a subquery reads compiles the fields reading it only]
+AS
+BEGIN
+    INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numpayeur_repli', N'[CT_NumPayeur]'),
+        (N'REPLI_acc_numprinc_repli', N'(SELECT TOP (1) T.CG_Num FROM #F_COMPTETG# AS T WHERE T.CT_Num = G.CT_Num ORDER BY T.CG_Num)');
+    EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = 0;
+    -- The fixture's table, inside the test's transaction (rolled back): GesCom's metadata changes.
+    EXEC ReplicationTests.InGesCom N'ALTER TABLE dbo.F_COMPTETG ADD ReplicationTests_added int NULL;';
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_replidescribe';
+
+    EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = 0;
+
+    SELECT L.[Check] INTO #Actual FROM dbo.MC_replidescribe_SpyProcedureLog AS L WHERE L.[Check] LIKE N'SELECT CONVERT(%';
+    DECLARE @Compiled int = (SELECT COUNT(*) FROM #Actual);
+    EXEC tSQLt.AssertEquals @Expected = 1, @Actual = @Compiled;
+    IF NOT EXISTS (SELECT 1 FROM #Actual WHERE [Check] LIKE N'%F[_]COMPTETG%')
+        EXEC tSQLt.Fail N'The field reading F_COMPTETG was not compiled again.';
+END;
+GO
+
+CREATE PROCEDURE ReplicationTests.[test a function whose signature changed compiles the field calling it]
+AS
+BEGIN
+    EXEC sys.sp_executesql N'CREATE FUNCTION ReplicationTests.FCT_longueur (@CT_Num varchar(17)) RETURNS int AS BEGIN RETURN LEN(@CT_Num); END;';
+    INSERT INTO dbo.MC_ReplicationFunction (FunctionName) VALUES (N'ReplicationTests.FCT_longueur');
+    INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numpayeur_repli', N'ReplicationTests.FCT_longueur(CT_Num)'),
+        (N'REPLI_acc_numprinc_repli', N'[CT_NumPayeur]');
+    EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = 0;
+    EXEC sys.sp_executesql N'ALTER FUNCTION ReplicationTests.FCT_longueur (@CT_Num varchar(35)) RETURNS bigint AS BEGIN RETURN LEN(@CT_Num); END;';
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_replidescribe';
+
+    EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = 0;
+
+    SELECT L.[Check] INTO #Actual FROM dbo.MC_replidescribe_SpyProcedureLog AS L WHERE L.[Check] LIKE N'SELECT CONVERT(%';
+    DECLARE @Compiled int = (SELECT COUNT(*) FROM #Actual);
+    EXEC tSQLt.AssertEquals @Expected = 1, @Actual = @Compiled;
+    IF NOT EXISTS (SELECT 1 FROM #Actual WHERE [Check] LIKE N'%FCT[_]longueur%')
+        EXEC tSQLt.Fail N'The field calling the changed function was not compiled again.';
+END;
+GO
+
+CREATE PROCEDURE ReplicationTests.[test a field refused for its compilation is refused again without compiling while nothing changed]
+AS
+BEGIN
+    INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numprinc_repli', N'[CT_Inconnu]');
+    EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = 0;
+    DELETE FROM dbo.MC_print_SpyProcedureLog;
+    EXEC tSQLt.SpyProcedure @ProcedureName = N'dbo.MC_replidescribe';
+
+    EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = 0;
+
+    DECLARE @Compiled int = (SELECT COUNT(*) FROM dbo.MC_replidescribe_SpyProcedureLog AS L WHERE L.[Check] LIKE N'SELECT CONVERT(%');
+    EXEC tSQLt.AssertEquals @Expected = 0, @Actual = @Compiled;
+    IF NOT EXISTS (SELECT 1 FROM dbo.MC_print_SpyProcedureLog AS L
+                   WHERE L.Message LIKE N'Paramètre REPLI[_]acc[_]numprinc[_]repli ignoré : la valeur « [[]CT[_]Inconnu] » ne se compile pas%CT[_]Inconnu%')
+        EXEC tSQLt.Fail N'The refusal kept from the first cycle was not reported again, with the engine''s reason.';
+    DECLARE @Skipped int = (SELECT TOP (1) FieldsSkipped FROM dbo.MC_ReplicationLog ORDER BY ReplicationLogID DESC);
+    EXEC tSQLt.AssertEquals @Expected = 1, @Actual = @Skipped;
+END;
+GO
+
+CREATE PROCEDURE ReplicationTests.[test a simulation keeps no check]
+AS
+BEGIN
+    INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numpayeur_repli', N'[CT_NumPayeur]');
+
+    EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = 0, @Rollback = 1;
+
+    EXEC tSQLt.AssertEmptyTable @TableName = N'dbo.MC_ReplicationFieldCheck';
+END;
+GO
+
+CREATE PROCEDURE ReplicationTests.[test a field whose source row would pass 8060 bytes is refused in French and the others applied]
+AS
+BEGIN
+    EXEC ReplicationTests.InGesCom N'INSERT INTO dbo.F_COMPTET (CT_Num, CT_NumPayeur, CT_Intitule, cbReplication) VALUES (''CL0001'', ''PAY0001'', ''Un'', 10);';
+    -- The faked Account is ours: two wide fixed-length columns cannot both be in one row.
+    ALTER TABLE dbo.Account ADD acc_large1_repli nchar(3900) NULL, acc_large2_repli nchar(4000) NULL;
+    INSERT INTO dbo.Account (Acc_AccountId, acc_erp_account_id) VALUES (1, N'CL0001');
+    INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_large1_repli', N'[CT_Intitule]'),
+        (N'REPLI_acc_large2_repli', N'[CT_Intitule]'), (N'REPLI_acc_numpayeur_repli', N'[CT_NumPayeur]');
+
+    EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = 0;
+
+    IF NOT EXISTS (SELECT 1 FROM dbo.MC_print_SpyProcedureLog AS L
+                   WHERE L.Message LIKE N'%Paramètre REPLI[_]acc[_]large2[_]repli ignoré : une ligne de la table de lecture #MC[_]replicate[_]source atteindrait%plus que les 8 060 octets par ligne de SQL Server%')
+        EXEC tSQLt.Fail N'The field passing the row limit was not refused with the limit named.';
+    SELECT Acc_AccountId, RTRIM(acc_large1_repli) AS large1, acc_large2_repli, acc_numpayeur_repli INTO #Actual FROM dbo.Account;
+    SELECT TOP (0) * INTO #Expected FROM #Actual;
+    INSERT INTO #Expected VALUES (1, N'Un', NULL, N'PAY0001');
+    EXEC tSQLt.AssertEqualsTable @Expected = N'#Expected', @Actual = N'#Actual';
+END;
+GO
+
+CREATE PROCEDURE ReplicationTests.[test an integration whose GesCom database cannot be read fails naming F_COMPTET before any field is checked]
+AS
+BEGIN
+    UPDATE dbo.MC_Integration SET GesComDatabase = N'ReplicationTests_absente' WHERE ErpIntegrationID = 1;
+    INSERT INTO dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numpayeur_repli', N'[CT_NumPayeur]');
+    EXEC tSQLt.ExpectException @ExpectedMessagePattern = N'La table [[]ReplicationTests[_]absente].dbo.F[_]COMPTET de l''intégration 1 est illisible : %', @ExpectedErrorNumber = 50000;
+
+    EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = 0;
 END;
 GO

@@ -115,6 +115,121 @@ namespace CrmDb.Clr.Replication
             }
         }
 
+        /// <summary>
+        /// dbo.MC_replireferences(@fields, @part): what the values of the fields of the XML list read
+        /// (<see cref="Replication.ReplicationReferences"/>): 'tables', the GesCom tables separated by
+        /// commas (F_COMPTET first), the @tables of dbo.MC_replimetadataread's text; 'functions',
+        /// &lt;functions&gt;&lt;function name="[dbo].[X]"/&gt;&lt;/functions&gt;. Any other @part is an error.
+        /// </summary>
+        [return: SqlFacet(MaxSize = -1)]
+        [SqlFunction(Name = "MC_replireferences", IsDeterministic = true, IsPrecise = true,
+            DataAccess = DataAccessKind.None, SystemDataAccess = SystemDataAccessKind.None)]
+        public static SqlString References([SqlFacet(MaxSize = -1)] SqlString fields, [SqlFacet(MaxSize = 10)] SqlString part)
+        {
+            var references = ReplicationReferences.Of(ReplicationFieldList.Parse(fields.IsNull ? null : fields.Value));
+            switch (part.IsNull ? string.Empty : part.Value)
+            {
+                case "tables":
+                    return new SqlString(references.TableList());
+                case "functions":
+                    return new SqlString(references.FunctionListXml());
+                default:
+                    throw new System.ArgumentException("@part is 'tables' or 'functions'.", nameof(part));
+            }
+        }
+
+        /// <summary>
+        /// dbo.MC_replimetadataread(@server, @database): the text that reads the metadata of the
+        /// integration's GesCom tables (<see cref="ReplicationCatalog.BuildGesComRead"/>), run with
+        /// sp_executesql N'@tables nvarchar(max), @metadata nvarchar(max) OUTPUT' before any transaction.
+        /// </summary>
+        [return: SqlFacet(MaxSize = -1)]
+        [SqlFunction(Name = "MC_replimetadataread", IsDeterministic = false, IsPrecise = true,
+            DataAccess = DataAccessKind.Read, SystemDataAccess = SystemDataAccessKind.None)]
+        public static SqlString MetadataRead([SqlFacet(MaxSize = 128)] SqlString server, [SqlFacet(MaxSize = 128)] SqlString database)
+        {
+            return new SqlString(ReplicationCatalog.BuildGesComRead(Location(server, database)));
+        }
+
+        /// <summary>
+        /// dbo.MC_replifingerprints(@server, @database, @fields, @gescom, @functions, @engine): the
+        /// validation fingerprint of each field of the XML list (<see cref="ReplicationFingerprint"/>),
+        /// as &lt;fingerprints&gt;&lt;field no=".." fingerprint="0x.."/&gt;&lt;/fingerprints&gt;
+        /// (no: the field's "no" attribute). @gescom and @functions: the metadata documents
+        /// <see cref="ReplicationCatalog.Parse"/> reads; @engine: the engine facts dbo.MC_replicate passes.
+        /// </summary>
+        [return: SqlFacet(MaxSize = -1)]
+        [SqlFunction(Name = "MC_replifingerprints", IsDeterministic = false, IsPrecise = true,
+            DataAccess = DataAccessKind.Read, SystemDataAccess = SystemDataAccessKind.None)]
+        public static SqlString Fingerprints(
+            [SqlFacet(MaxSize = 128)] SqlString server,
+            [SqlFacet(MaxSize = 128)] SqlString database,
+            [SqlFacet(MaxSize = -1)] SqlString fields,
+            [SqlFacet(MaxSize = -1)] SqlString gescom,
+            [SqlFacet(MaxSize = -1)] SqlString functions,
+            [SqlFacet(MaxSize = 4000)] SqlString engine)
+        {
+            GesComLocation location = Location(server, database);
+            var catalog = ReplicationCatalog.Parse(gescom.IsNull ? null : gescom.Value, functions.IsNull ? null : functions.Value);
+            var text = new System.Text.StringBuilder();
+            using (var writer = System.Xml.XmlWriter.Create(text, new System.Xml.XmlWriterSettings { OmitXmlDeclaration = true }))
+            {
+                writer.WriteStartElement("fingerprints");
+                foreach (ReplicationField field in ReplicationFieldList.Parse(fields.IsNull ? null : fields.Value))
+                {
+                    byte[] fingerprint = ReplicationFingerprint.Compute(location, field, engine.IsNull ? null : engine.Value, catalog);
+                    writer.WriteStartElement("field");
+                    writer.WriteAttributeString("no", field.Key);
+                    writer.WriteAttributeString("fingerprint", ReplicationFingerprint.ToHex(fingerprint));
+                    writer.WriteEndElement();
+                }
+
+                writer.WriteEndElement();
+            }
+
+            return new SqlString(text.ToString());
+        }
+
+        /// <summary>
+        /// dbo.MC_replilimits(@server, @database, @fields): NULL when the fields of the XML list stay
+        /// within SQL Server's limits (<see cref="ReplicationLimits"/>), otherwise the fields to refuse,
+        /// as &lt;refused&gt;&lt;field no=".." limit=".."&gt;French reason&lt;/field&gt;&lt;/refused&gt;.
+        /// </summary>
+        [return: SqlFacet(MaxSize = -1)]
+        [SqlFunction(Name = "MC_replilimits", IsDeterministic = false, IsPrecise = true,
+            DataAccess = DataAccessKind.Read, SystemDataAccess = SystemDataAccessKind.None)]
+        public static SqlString LimitProblems(
+            [SqlFacet(MaxSize = 128)] SqlString server,
+            [SqlFacet(MaxSize = 128)] SqlString database,
+            [SqlFacet(MaxSize = -1)] SqlString fields)
+        {
+            var list = ReplicationFieldList.Parse(fields.IsNull ? null : fields.Value);
+            var problems = ReplicationLimits.Check(Location(server, database), list);
+            bool any = false;
+            var text = new System.Text.StringBuilder();
+            using (var writer = System.Xml.XmlWriter.Create(text, new System.Xml.XmlWriterSettings { OmitXmlDeclaration = true }))
+            {
+                writer.WriteStartElement("refused");
+                for (int i = 0; i < list.Count; i++)
+                {
+                    ReplicationLimitProblem? problem = problems[i];
+                    if (problem != null)
+                    {
+                        any = true;
+                        writer.WriteStartElement("field");
+                        writer.WriteAttributeString("no", list[i].Key);
+                        writer.WriteAttributeString("limit", problem.Limit);
+                        writer.WriteString(problem.Message);
+                        writer.WriteEndElement();
+                    }
+                }
+
+                writer.WriteEndElement();
+            }
+
+            return any ? new SqlString(text.ToString()) : SqlString.Null;
+        }
+
         private static GesComLocation Location(SqlString server, SqlString database) =>
             GesComLocation.Create(
                 server.IsNull ? null : server.Value,

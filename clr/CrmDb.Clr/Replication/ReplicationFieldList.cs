@@ -10,9 +10,10 @@ namespace CrmDb.Clr.Replication
     /// The field list that dbo.MC_replicate hands to the CLR, as XML:
     /// <code>
     /// &lt;fields&gt;
-    ///   &lt;field parameter="REPLI_acc_numpayeur_repli" column="acc_numpayeur_repli" type="nvarchar(17)"&gt;[CT_NumPayeur]&lt;/field&gt;
+    ///   &lt;field no="1" parameter="REPLI_acc_numpayeur_repli" column="acc_numpayeur_repli" type="nvarchar(17)"&gt;[CT_NumPayeur]&lt;/field&gt;
     /// &lt;/fields&gt;
     /// </code>
+    /// The "no" attribute is optional: the caller's key for the field, echoed in the answers that name fields.
     /// T-SQL writes it with FOR XML PATH('field'), ROOT('fields'), so no value needs escaping by hand.
     /// </summary>
     public static class ReplicationFieldList
@@ -57,8 +58,9 @@ namespace CrmDb.Clr.Replication
                     string parameter = Required(reader, "parameter");
                     string column = Required(reader, "column");
                     string type = Required(reader, "type");
+                    string key = reader.GetAttribute("no") ?? string.Empty;
                     string expression = reader.ReadElementContentAsString();
-                    fields.Add(new ReplicationField(parameter, column, type, expression));
+                    fields.Add(new ReplicationField(parameter, column, type, expression, key));
                 }
             }
 
@@ -81,6 +83,11 @@ namespace CrmDb.Clr.Replication
                 foreach (ReplicationField field in fields)
                 {
                     writer.WriteStartElement("field");
+                    if (field.Key.Length > 0)
+                    {
+                        writer.WriteAttributeString("no", field.Key);
+                    }
+
                     writer.WriteAttributeString("parameter", field.ParameterName);
                     writer.WriteAttributeString("column", field.Column);
                     writer.WriteAttributeString("type", field.ColumnType);

@@ -8,9 +8,13 @@ that hooks see the replicated values (docs/replication.md). It:
  2. checks that dbo.Account is visible to the caller (else nothing is written and nothing
     advances), then each field: its column acc_<x>_repli exists on dbo.Account with a type it can
     compare, the caller may SELECT and UPDATE it, and its value is one expression that compiles
-    against the integration's F_COMPTET (sys.dm_exec_describe_first_result_set, which reports a
-    compile error as a row instead of raising it). A bad field is reported in French, naming the
-    parameter and the reason, and skipped, keeping its watermark; the others go on;
+    against the integration's F_COMPTET (sys.dm_exec_describe_first_result_set, through
+    dbo.MC_replidescribe, which reports a compile error as a row instead of raising it), and the
+    fields together stay within SQL Server's row and statement limits (dbo.MC_replilimits). A
+    field is compiled only when its validation fingerprint changed (dbo.MC_replifingerprints over
+    the metadata of the GesCom tables it reads and of the functions it calls, read once before any
+    transaction; dbo.MC_ReplicationFieldCheck keeps the last one). A bad field is reported in
+    French, naming the parameter and the reason, and skipped, keeping its watermark; the others go on;
  3. reads, BEFORE it opens any transaction, the F_COMPTET rows with cbReplication >= the lowest
     of the fields' watermarks (dbo.MC_ReplicationWatermark) into a local temporary table: no
     remote read runs inside a local transaction, and none under a savepoint;
@@ -20,8 +24,8 @@ that hooks see the replicated values (docs/replication.md). It:
     watermark, only where a value differs (NULL-safe); the watermarks of the fields written; the
     history row. The statements are built by the CLR (dbo.MC_replistatement, shared C# tested in xunit);
  4b. when the read or the write of all the fields fails at run time in a transaction of its own
-    (as in every cycle), runs each field again ALONE through the same builder (read before, then
-    write and watermark in a transaction of its own): a field failing alone is printed and
+    (as in every cycle), compiles each field again and runs it ALONE through the same builder (read
+    before, then write and watermark in a transaction of its own): a field failing alone is printed and
     journaled with its error and keeps its watermark, the others advance; every field failing
     alone fails the whole. Inside a caller's transaction the error has doomed it (XACT_ABORT, no
     savepoint): it is raised as before;
@@ -50,7 +54,7 @@ Example
     EXEC dbo.MC_replicate @ErpIntegrationID = 1, @tokenAccount = 1200, @Trace = 1,
         @RowsChanged = @Rows OUTPUT, @NewToken = @Token OUTPUT;
 
-Version 1.0.0
+Version 1.1.0
 */
 CREATE PROCEDURE dbo.MC_replicate
     -- Defaults NULL, though @ErpIntegrationID is required: so that EXEC dbo.MC_replicate @Help = 1
@@ -75,7 +79,7 @@ BEGIN
     IF @Help = 1
     BEGIN
         SET @Message = CONCAT(
-            N'dbo.MC_replicate 1.0.0 : réplication des champs GesCom déclarés (REPLI_acc_<x>_repli) vers dbo.Account.', NCHAR(10),
+            N'dbo.MC_replicate 1.1.0 : réplication des champs GesCom déclarés (REPLI_acc_<x>_repli) vers dbo.Account.', NCHAR(10),
             N'Paramètres :', NCHAR(10),
             N'  @ErpIntegrationID int    identifiant de l''intégration (dbo.MC_Integration), obligatoire', NCHAR(10),
             N'  @tokenAccount int        jeton : seuls les tiers F_COMPTET de cbReplication >= @tokenAccount sont lus ; NULL = tous', NCHAR(10),
@@ -166,14 +170,91 @@ BEGIN
     END;
 
     ---------------------------------------------------------------------------------------------
-    -- The integration's F_COMPTET must be readable, or nothing can be replicated.
+    -- The declared fields.
     ---------------------------------------------------------------------------------------------
-    SET @Check = dbo.MC_replicheck(@GesComServer, @GesComDatabase, NULL, NULL);
-    SELECT TOP (1) @CheckError = D.error_message
-    FROM sys.dm_exec_describe_first_result_set(@Check, NULL, 0) AS D
-    WHERE D.error_number IS NOT NULL;
+    DECLARE @Field TABLE
+    (
+        FieldNo       int IDENTITY(1, 1) NOT NULL PRIMARY KEY,
+        ParameterName nvarchar(4000) COLLATE DATABASE_DEFAULT NOT NULL,
+        Expression    nvarchar(max)  COLLATE DATABASE_DEFAULT NULL,
+        ColumnName    nvarchar(128)  COLLATE DATABASE_DEFAULT NULL,
+        ColumnType    nvarchar(128)  COLLATE DATABASE_DEFAULT NULL,
+        Problem       nvarchar(max)  COLLATE DATABASE_DEFAULT NULL,
+        -- Validation (docs/replication.md, "Validation fingerprint"): this cycle's fingerprint, the
+        -- one kept with its outcome, and whether the field was compiled in this cycle (Checked = 1).
+        Fingerprint   varbinary(32)  NULL,
+        Stored        varbinary(32)  NULL,
+        StoredError   nvarchar(2048) COLLATE DATABASE_DEFAULT NULL,
+        Checked       bit            NOT NULL DEFAULT (0),
+        CheckError    nvarchar(2048) COLLATE DATABASE_DEFAULT NULL
+    );
 
-    IF @@ROWCOUNT > 0
+    -- '_' is a LIKE wildcard: escaped, so that only REPLI_acc_..._repli names match.
+    INSERT INTO @Field (ParameterName, Expression)
+    SELECT P.Parm_Name, P.Parm_Value
+    FROM dbo.Custom_SysParams AS P
+    WHERE P.Parm_Name LIKE N'REPLI[_]acc[_]%[_]repli'
+      AND P.Parm_Deleted IS NULL
+    ORDER BY P.Parm_Name;
+
+    ---------------------------------------------------------------------------------------------
+    -- The metadata the fields' validity depends on, read once, BEFORE any transaction of ours:
+    -- the columns of the GesCom tables the values read (three-part names on the same instance,
+    -- four-part through the linked server: dbo.MC_replimetadataread) and the signature of the
+    -- CRM functions they call. The read of GesCom's catalog is also the check that the
+    -- integration's F_COMPTET can be read at all, or nothing can be replicated. Inside a caller's
+    -- transaction an error there would doom it (XACT_ABORT): there F_COMPTET is first compiled
+    -- (dbo.MC_replidescribe reports an error as a row, never raising it).
+    ---------------------------------------------------------------------------------------------
+    DECLARE @Compiled int = 0; -- fields compiled (F_COMPTET's own check is not counted)
+    DECLARE @FieldList nvarchar(max);
+    DECLARE @Tables nvarchar(max);
+    DECLARE @MetadataRead nvarchar(max);
+    DECLARE @GesComMetadata nvarchar(max);
+    DECLARE @FunctionMetadata nvarchar(max);
+    DECLARE @Engine nvarchar(4000);
+    DECLARE @Fingerprints nvarchar(max);
+
+    IF @@TRANCOUNT > 0
+    BEGIN
+        SET @Check = dbo.MC_replicheck(@GesComServer, @GesComDatabase, NULL, NULL);
+        EXEC dbo.MC_replidescribe @Check = @Check, @Error = @CheckError OUTPUT;
+    END;
+
+    IF @CheckError IS NULL
+    BEGIN
+        -- Every declared value, checked or not yet: the tables they name are only looked up.
+        SET @FieldList = CONVERT(nvarchar(max),
+            (SELECT F.FieldNo AS [@no], F.ParameterName AS [@parameter], N'' AS [@column], N'' AS [@type], ISNULL(F.Expression, N'') AS [text()]
+             FROM @Field AS F
+             ORDER BY F.FieldNo
+             FOR XML PATH(N'field'), ROOT(N'fields'), TYPE));
+        SET @Tables = dbo.MC_replireferences(@FieldList, N'tables');
+        SET @MetadataRead = dbo.MC_replimetadataread(@GesComServer, @GesComDatabase);
+        BEGIN TRY
+            -- The metadata read's parameters by position: @tables, @metadata OUTPUT.
+            EXEC sys.sp_executesql
+                @MetadataRead,
+                N'@tables nvarchar(max), @metadata nvarchar(max) OUTPUT',
+                @Tables,
+                @GesComMetadata OUTPUT;
+        END TRY
+        BEGIN CATCH
+            SET @CheckError = ERROR_MESSAGE();
+            IF XACT_STATE() = -1
+                THROW;
+        END CATCH;
+
+        -- F_COMPTET not in the catalog as a table or view: whether it can be read (not visible to the
+        -- login, missing, or a synonym) is the engine's to say, by compiling it.
+        IF @CheckError IS NULL AND CHARINDEX(N'table="F_COMPTET"', ISNULL(@GesComMetadata, N'')) = 0
+        BEGIN
+            SET @Check = dbo.MC_replicheck(@GesComServer, @GesComDatabase, NULL, NULL);
+            EXEC dbo.MC_replidescribe @Check = @Check, @Error = @CheckError OUTPUT;
+        END;
+    END;
+
+    IF @CheckError IS NOT NULL
     BEGIN
         SET @Failure = LEFT(CONCAT(N'La table ', @Qualifier, N'.dbo.F_COMPTET de l''intégration ', @ErpIntegrationID,
             N' est illisible : ', @CheckError,
@@ -186,26 +267,8 @@ BEGIN
     END;
 
     ---------------------------------------------------------------------------------------------
-    -- The declared fields, each checked; a bad one is reported and skipped.
+    -- Each field checked locally; a bad one is reported and skipped.
     ---------------------------------------------------------------------------------------------
-    DECLARE @Field TABLE
-    (
-        FieldNo       int IDENTITY(1, 1) NOT NULL PRIMARY KEY,
-        ParameterName nvarchar(4000) COLLATE DATABASE_DEFAULT NOT NULL,
-        Expression    nvarchar(max)  COLLATE DATABASE_DEFAULT NULL,
-        ColumnName    nvarchar(128)  COLLATE DATABASE_DEFAULT NULL,
-        ColumnType    nvarchar(128)  COLLATE DATABASE_DEFAULT NULL,
-        Problem       nvarchar(max)  COLLATE DATABASE_DEFAULT NULL
-    );
-
-    -- '_' is a LIKE wildcard: escaped, so that only REPLI_acc_..._repli names match.
-    INSERT INTO @Field (ParameterName, Expression)
-    SELECT P.Parm_Name, P.Parm_Value
-    FROM dbo.Custom_SysParams AS P
-    WHERE P.Parm_Name LIKE N'REPLI[_]acc[_]%[_]repli'
-      AND P.Parm_Deleted IS NULL
-    ORDER BY P.Parm_Name;
-
     DECLARE @FieldNo int = 0;
     DECLARE @ParameterName nvarchar(4000);
     DECLARE @Expression nvarchar(max);
@@ -273,18 +336,6 @@ BEGIN
             -- MC_setsysparams is refused here too (docs/security.md, "REPLI values").
             SET @Problem = dbo.MC_replivalueproblem(@Expression, dbo.MC_replicationfunctions());
 
-        IF @Problem IS NULL
-        BEGIN
-            SET @Check = dbo.MC_replicheck(@GesComServer, @GesComDatabase, @Expression, @ColumnType);
-            SELECT TOP (1) @CheckError = D.error_message
-            FROM sys.dm_exec_describe_first_result_set(@Check, NULL, 0) AS D
-            WHERE D.error_number IS NOT NULL;
-
-            IF @@ROWCOUNT > 0
-                SET @Problem = CONCAT(N'la valeur « ', @Expression, N' » ne se compile pas sur ', @Qualifier,
-                    N'.dbo.F_COMPTET (colonne ', QUOTENAME(@Column), N' de type ', @ColumnType, N') : ', @CheckError);
-        END;
-
         UPDATE @Field
         SET ColumnName = @Column, ColumnType = @ColumnType, Problem = @Problem
         WHERE FieldNo = @FieldNo;
@@ -293,12 +344,121 @@ BEGIN
         BEGIN
             SET @Message = CONCAT(N'Paramètre ', @ParameterName, N' ignoré : ', @Problem);
             EXEC dbo.MC_print @Message = @Message;
+        END;
+    END;
+
+    ---------------------------------------------------------------------------------------------
+    -- Validation fingerprints (docs/replication.md, "Validation fingerprint"): a field is compiled
+    -- against F_COMPTET only when something that decides it changed since its last check
+    -- (dbo.MC_ReplicationFieldCheck); otherwise the outcome kept is the field's, and no
+    -- sys.dm_exec_describe_first_result_set runs.
+    ---------------------------------------------------------------------------------------------
+    SET @FieldList = CONVERT(nvarchar(max),
+        (SELECT F.FieldNo AS [@no], F.ParameterName AS [@parameter], F.ColumnName AS [@column], F.ColumnType AS [@type], F.Expression AS [text()]
+         FROM @Field AS F
+         WHERE F.Problem IS NULL
+         ORDER BY F.FieldNo
+         FOR XML PATH(N'field'), ROOT(N'fields'), TYPE));
+
+    -- The CRM functions the values call, as the engine resolves their names here; absent when not visible.
+    SET @FunctionMetadata = CONVERT(nvarchar(max),
+        (SELECT R.Name AS [@function], O.object_id AS [@id], O.type AS [@type], CONVERT(nvarchar(30), O.modify_date, 126) AS [@modified],
+                P.parameter_id AS [@no], P.name AS [@parameter], P.system_type_id AS [@system], P.user_type_id AS [@user],
+                P.max_length AS [@length], P.precision AS [@precision], P.scale AS [@scale], P.is_output AS [@output]
+         FROM (SELECT X.f.value(N'@name', N'nvarchar(300)') AS Name
+               FROM (SELECT CONVERT(xml, dbo.MC_replireferences(@FieldList, N'functions')) AS Document) AS D
+               CROSS APPLY D.Document.nodes(N'/functions/function') AS X (f)) AS R
+         INNER JOIN sys.objects AS O ON O.object_id = OBJECT_ID(R.Name)
+         LEFT JOIN sys.parameters AS P ON P.object_id = O.object_id
+         ORDER BY R.Name, P.parameter_id
+         FOR XML PATH(N'p'), ROOT(N'functions'), TYPE));
+
+    -- What else decides a compilation: the engine, the CRM database's level and collation, the user (its rights decide what it sees).
+    SET @Engine = CONCAT(CONVERT(nvarchar(128), SERVERPROPERTY(N'ProductVersion')), N'|',
+        (SELECT D.compatibility_level FROM sys.databases AS D WHERE D.database_id = DB_ID()), N'|',
+        CONVERT(nvarchar(128), DATABASEPROPERTYEX(DB_NAME(), N'Collation')), N'|', USER_NAME());
+    SET @Fingerprints = dbo.MC_replifingerprints(@GesComServer, @GesComDatabase, @FieldList, @GesComMetadata, @FunctionMetadata, @Engine);
+
+    UPDATE F
+    SET Fingerprint = N.Fingerprint, Stored = C.Fingerprint, StoredError = C.CheckError
+    FROM @Field AS F
+    INNER JOIN (SELECT X.f.value(N'@no', N'int') AS FieldNo, CONVERT(varbinary(32), X.f.value(N'@fingerprint', N'varchar(66)'), 1) AS Fingerprint
+                FROM (SELECT CONVERT(xml, @Fingerprints) AS Document) AS D
+                CROSS APPLY D.Document.nodes(N'/fingerprints/field') AS X (f)) AS N
+        ON N.FieldNo = F.FieldNo
+    LEFT JOIN dbo.MC_ReplicationFieldCheck AS C
+        ON C.ErpIntegrationID = @ErpIntegrationID AND C.ParameterName = F.ParameterName;
+
+    DECLARE @MustCompile bit;
+    SET @FieldNo = 0;
+    WHILE 1 = 1
+    BEGIN
+        SELECT TOP (1) @FieldNo = F.FieldNo, @ParameterName = F.ParameterName, @Expression = F.Expression,
+               @Column = F.ColumnName, @ColumnType = F.ColumnType, @CheckError = F.StoredError,
+               @MustCompile = CASE WHEN F.Stored = F.Fingerprint THEN 0 ELSE 1 END
+        FROM @Field AS F
+        WHERE F.FieldNo > @FieldNo AND F.Problem IS NULL
+        ORDER BY F.FieldNo;
+
+        IF @@ROWCOUNT = 0
+            BREAK;
+
+        IF @MustCompile = 1
+        BEGIN
+            SET @Check = dbo.MC_replicheck(@GesComServer, @GesComDatabase, @Expression, @ColumnType);
+            EXEC dbo.MC_replidescribe @Check = @Check, @Error = @CheckError OUTPUT;
+            SET @Compiled = @Compiled + 1;
+            UPDATE @Field SET Checked = 1, CheckError = @CheckError WHERE FieldNo = @FieldNo;
+        END;
+
+        IF @CheckError IS NOT NULL
+        BEGIN
+            SET @Problem = CONCAT(N'la valeur « ', @Expression, N' » ne se compile pas sur ', @Qualifier,
+                N'.dbo.F_COMPTET (colonne ', QUOTENAME(@Column), N' de type ', @ColumnType, N') : ', @CheckError);
+            UPDATE @Field SET Problem = @Problem WHERE FieldNo = @FieldNo;
+            SET @Message = CONCAT(N'Paramètre ', @ParameterName, N' ignoré : ', @Problem);
+            EXEC dbo.MC_print @Message = @Message;
         END
         ELSE IF @Trace = 1
         BEGIN
-            SET @Message = CONCAT(N'Champ ', @ParameterName, N' : ', QUOTENAME(@Column), N' (', @ColumnType, N') = ', @Expression, N' : vérifié.');
+            SET @Message = CONCAT(N'Champ ', @ParameterName, N' : ', QUOTENAME(@Column), N' (', @ColumnType, N') = ', @Expression, N' : vérifié',
+                CASE WHEN @MustCompile = 1 THEN N'.' ELSE N' (métadonnées inchangées depuis la dernière vérification : pas de compilation).' END);
             EXEC dbo.MC_print @Message = @Message;
         END;
+    END;
+
+    ---------------------------------------------------------------------------------------------
+    -- SQL Server's limits (dbo.MC_replilimits, "Maximum capacity specifications for SQL Server"):
+    -- a field that would make the local table or a statement pass one is refused, in order.
+    ---------------------------------------------------------------------------------------------
+    SET @FieldList = CONVERT(nvarchar(max),
+        (SELECT F.FieldNo AS [@no], F.ParameterName AS [@parameter], F.ColumnName AS [@column], F.ColumnType AS [@type], F.Expression AS [text()]
+         FROM @Field AS F
+         WHERE F.Problem IS NULL
+         ORDER BY F.FieldNo
+         FOR XML PATH(N'field'), ROOT(N'fields'), TYPE));
+    DECLARE @Limits nvarchar(max) = dbo.MC_replilimits(@GesComServer, @GesComDatabase, @FieldList);
+    IF @Limits IS NOT NULL
+    BEGIN
+        UPDATE F
+        SET Problem = L.Problem
+        FROM @Field AS F
+        INNER JOIN (SELECT X.f.value(N'@no', N'int') AS FieldNo, X.f.value(N'text()[1]', N'nvarchar(max)') AS Problem
+                    FROM (SELECT CONVERT(xml, @Limits) AS Document) AS D
+                    CROSS APPLY D.Document.nodes(N'/refused/field') AS X (f)) AS L
+            ON L.FieldNo = F.FieldNo;
+
+        SET @Message = (SELECT STRING_AGG(CONVERT(nvarchar(max), CONCAT(N'Paramètre ', F.ParameterName, N' ignoré : ', F.Problem)), NCHAR(10)) WITHIN GROUP (ORDER BY F.FieldNo)
+                        FROM @Field AS F
+                        WHERE F.FieldNo IN (SELECT X.f.value(N'@no', N'int') FROM (SELECT CONVERT(xml, @Limits) AS Document) AS D CROSS APPLY D.Document.nodes(N'/refused/field') AS X (f)));
+        EXEC dbo.MC_print @Message = @Message;
+    END;
+
+    IF @Trace = 1
+    BEGIN
+        SET @Message = CONCAT(N'Vérification des champs : ', @Compiled, N' compilation(s) (sys.dm_exec_describe_first_result_set), ',
+            (SELECT COUNT(*) FROM @Field AS F WHERE F.Fingerprint IS NOT NULL AND F.Checked = 0), N' champ(s) aux métadonnées inchangées, sans compilation.');
+        EXEC dbo.MC_print @Message = @Message;
     END;
 
     DECLARE @FieldsApplied int = (SELECT COUNT(*) FROM @Field AS F WHERE F.Problem IS NULL);
@@ -334,7 +494,6 @@ BEGIN
     DECLARE @Isolated bit = 0;
     DECLARE @Tried int = 0;
     DECLARE @Attempt TABLE (FieldNo int NOT NULL PRIMARY KEY);
-    DECLARE @FieldList nvarchar(max);
     DECLARE @Columns nvarchar(max);
     DECLARE @Read nvarchar(max);
     DECLARE @Write nvarchar(max);
@@ -360,6 +519,31 @@ BEGIN
 
             IF @@ROWCOUNT = 0
                 BREAK;
+
+            -- Compiled again, alone, whatever its fingerprint says: a field that no longer compiles
+            -- (metadata changed since they were read) is isolated by its compilation, not run.
+            SELECT @Check = dbo.MC_replicheck(@GesComServer, @GesComDatabase, F.Expression, F.ColumnType)
+            FROM @Field AS F
+            WHERE F.FieldNo = @Tried;
+            EXEC dbo.MC_replidescribe @Check = @Check, @Error = @CheckError OUTPUT;
+            SET @Compiled = @Compiled + 1;
+            UPDATE @Field SET Checked = 1, CheckError = @CheckError WHERE FieldNo = @Tried;
+
+            IF @CheckError IS NOT NULL
+            BEGIN
+                SET @FieldsFailed = @FieldsFailed + 1;
+                UPDATE @Field
+                SET Problem = CONCAT(N'la valeur « ', Expression, N' » ne se compile plus sur ', @Qualifier,
+                    N'.dbo.F_COMPTET (colonne ', QUOTENAME(ColumnName), N' de type ', ColumnType, N') : ', @CheckError)
+                WHERE FieldNo = @Tried;
+                SELECT @Failed = CONCAT(@Failed, CASE WHEN @Failed <> N'' THEN N' ; ' END, F.ParameterName, N' (compilation : ', @CheckError, N')'),
+                       @Message = CONCAT(N'Paramètre ', F.ParameterName, N' en échec : ', F.Problem,
+                           N' Ce champ garde son jeton et rattrapera son retard une fois corrigé ; les autres champs avancent.')
+                FROM @Field AS F
+                WHERE F.FieldNo = @Tried;
+                EXEC dbo.MC_print @Message = @Message;
+                CONTINUE;
+            END;
         END;
 
         DELETE FROM @Attempt;
@@ -446,6 +630,21 @@ BEGIN
                 UPDATE SET Token = S.Token, UpdatedAt = SYSDATETIME()
             WHEN NOT MATCHED BY TARGET THEN
                 INSERT (ErpIntegrationID, ParameterName, Token) VALUES (@ErpIntegrationID, S.ParameterName, S.Token);
+
+            -- The checks made in this cycle, with the watermarks (an isolated cycle keeps them after its attempts, below).
+            IF @Isolated = 0
+                MERGE dbo.MC_ReplicationFieldCheck AS T
+                USING
+                (
+                    SELECT F.ParameterName, F.Fingerprint, F.CheckError
+                    FROM @Field AS F
+                    WHERE F.Checked = 1 AND F.Fingerprint IS NOT NULL AND LEN(F.ParameterName) <= 200
+                ) AS S
+                    ON T.ErpIntegrationID = @ErpIntegrationID AND T.ParameterName = S.ParameterName
+                WHEN MATCHED THEN
+                    UPDATE SET Fingerprint = S.Fingerprint, CheckError = S.CheckError, CheckedAt = SYSDATETIME()
+                WHEN NOT MATCHED BY TARGET THEN
+                    INSERT (ErpIntegrationID, ParameterName, Fingerprint, CheckError) VALUES (@ErpIntegrationID, S.ParameterName, S.Fingerprint, S.CheckError);
 
             SET @RowsChanged = @RowsChanged + ISNULL(@Changed, 0);
             IF @HighestRead > @HighestOfAll OR @HighestOfAll IS NULL
@@ -546,6 +745,21 @@ BEGIN
               AND LEN(F.ParameterName) <= 200
               AND NOT EXISTS (SELECT 1 FROM dbo.MC_ReplicationWatermark AS W
                               WHERE W.ErpIntegrationID = @ErpIntegrationID AND W.ParameterName = F.ParameterName);
+
+        -- Every field was compiled again alone: the checks are kept (one statement, atomic by itself).
+        IF @Rollback = 0
+            MERGE dbo.MC_ReplicationFieldCheck AS T
+            USING
+            (
+                SELECT F.ParameterName, F.Fingerprint, F.CheckError
+                FROM @Field AS F
+                WHERE F.Checked = 1 AND F.Fingerprint IS NOT NULL AND LEN(F.ParameterName) <= 200
+            ) AS S
+                ON T.ErpIntegrationID = @ErpIntegrationID AND T.ParameterName = S.ParameterName
+            WHEN MATCHED THEN
+                UPDATE SET Fingerprint = S.Fingerprint, CheckError = S.CheckError, CheckedAt = SYSDATETIME()
+            WHEN NOT MATCHED BY TARGET THEN
+                INSERT (ErpIntegrationID, ParameterName, Fingerprint, CheckError) VALUES (@ErpIntegrationID, S.ParameterName, S.Fingerprint, S.CheckError);
 
         SET @Failure = LEFT(CONCAT(@FieldsFailed, N' champ(s) en échec à l''exécution, qui gardent leur jeton : ', @Failed,
             CASE WHEN @FieldsSkipped > @FieldsFailed THEN CONCAT(N' ; ', @FieldsSkipped - @FieldsFailed, N' paramètre(s) ignoré(s) : voir les messages de la réplication.') END), 2048);

@@ -51,18 +51,24 @@ public sealed class ReplicateProcedureTests
         var calls = executions.OfType<ExecutableProcedureReference>()
             .Where(e => e.ProcedureReference.ProcedureReference.Name.BaseIdentifier.Value == "sp_executesql")
             .ToList();
-        Assert.Equal(["@Columns", "@Read", "@Write"], calls.Select(c => ((VariableReference)c.Parameters[0].ParameterValue).Name));
-        var read = calls[1].Parameters;
+        Assert.Equal(["@MetadataRead", "@Columns", "@Read", "@Write"], calls.Select(c => ((VariableReference)c.Parameters[0].ParameterValue).Name));
+        var metadata = calls[0].Parameters;
+        Assert.Equal(ReplicationCatalog.GesComReadParameterDefinitions, Assert.IsType<StringLiteral>(metadata[1].ParameterValue).Value);
+        Assert.Equal("@Tables", Assert.IsType<VariableReference>(metadata[2].ParameterValue).Name);
+        Assert.Equal(("@GesComMetadata", true), (((VariableReference)metadata[3].ParameterValue).Name, metadata[3].IsOutput));
+        var read = calls[2].Parameters;
         Assert.Equal(ReplicationStatementBuilder.ReadParameterDefinitions, Assert.IsType<StringLiteral>(read[1].ParameterValue).Value);
         Assert.Equal("@ReadFrom", Assert.IsType<VariableReference>(read[2].ParameterValue).Name);
         Assert.Equal(("@HighestRead", true), (((VariableReference)read[3].ParameterValue).Name, read[3].IsOutput));
-        var write = calls[2].Parameters;
+        var write = calls[3].Parameters;
         Assert.Equal(ReplicationStatementBuilder.WriteParameterDefinitions, Assert.IsType<StringLiteral>(write[1].ParameterValue).Value);
         Assert.Equal(("@Changed", true), (((VariableReference)write[2].ParameterValue).Name, write[2].IsOutput));
 
-        // The remote read comes before the only BEGIN TRANSACTION, the local write after it.
+        // The remote reads (GesCom's catalog, then its rows) come before the only BEGIN TRANSACTION, the local write after it.
         var begin = Assert.Single(SqlParsing.All<BeginTransactionStatement>(Procedure.Value));
-        Assert.True(calls[1].StartOffset < begin.StartOffset && begin.StartOffset < calls[2].StartOffset);
+        Assert.True(calls[0].StartOffset < calls[2].StartOffset && calls[2].StartOffset < begin.StartOffset && begin.StartOffset < calls[3].StartOffset);
+        var metadataSource = Assert.IsType<FunctionCall>(Assert.Single(AssignmentsTo("@MetadataRead")));
+        Assert.Equal("MC_replimetadataread", metadataSource.FunctionName.Value);
 
         // The statements are the CLR's text, one part each, and no value is ever written into them.
         foreach (var (variable, part) in new[] { ("@Columns", "columns"), ("@Read", "read"), ("@Write", "write") })
@@ -82,17 +88,51 @@ public sealed class ReplicateProcedureTests
     }
 
     [Fact]
-    public void Each_expression_is_checked_with_describe_first_result_set_without_raising()
+    public void Each_expression_is_compiled_through_MC_replidescribe_only_when_its_fingerprint_changed()
     {
-        var describes = SqlParsing.All<SchemaObjectFunctionTableReference>(Procedure.Value)
-            .Where(f => f.SchemaObject.BaseIdentifier.Value == "dm_exec_describe_first_result_set")
+        // No describe of its own: every compilation goes through dbo.MC_replidescribe (counted by the tSQLt tests).
+        Assert.DoesNotContain(SqlParsing.All<SchemaObjectFunctionTableReference>(Procedure.Value),
+            f => f.SchemaObject.BaseIdentifier.Value == "dm_exec_describe_first_result_set");
+        var describes = SqlParsing.All<ExecuteStatement>(Procedure.Value)
+            .Select(e => e.ExecuteSpecification.ExecutableEntity)
+            .OfType<ExecutableProcedureReference>()
+            .Where(p => p.ProcedureReference.ProcedureReference.Name.BaseIdentifier.Value == "MC_replidescribe")
+            .ToList();
+        // F_COMPTET inside a caller's transaction, F_COMPTET missing from GesCom's catalog, a field whose fingerprint changed, a field isolated.
+        Assert.Equal(4, describes.Count);
+        Assert.All(describes, d => Assert.Equal("@Check", Assert.IsType<VariableReference>(d.Parameters[0].ParameterValue).Name));
+        Assert.All(AssignmentsTo("@Check"), c => Assert.Equal("MC_replicheck", Assert.IsType<FunctionCall>(c).FunctionName.Value));
+
+        // The field's compilation sits under IF @MustCompile = 1, which compares the fingerprints.
+        var ifs = SqlParsing.All<IfStatement>(Procedure.Value);
+        var gated = ifs.Single(i => Condition(i) == "@MustCompile = 1");
+        Assert.Single(SqlParsing.All<ExecuteStatement>(gated.ThenStatement));
+        var fingerprints = Assert.IsType<FunctionCall>(Assert.Single(AssignmentsTo("@Fingerprints")));
+        Assert.Equal("MC_replifingerprints", fingerprints.FunctionName.Value);
+        // The fingerprints are computed after GesCom's metadata is read, and before any transaction.
+        var begin = Assert.Single(SqlParsing.All<BeginTransactionStatement>(Procedure.Value));
+        Assert.True(fingerprints.StartOffset < begin.StartOffset && gated.StartOffset < begin.StartOffset);
+
+        string describe = File.ReadAllText(Repository.PathOf("database", "dbo", "StoredProcedures", "MC_replidescribe.sql"));
+        var procedure = Assert.IsType<CreateProcedureStatement>(Assert.Single(ParseBatch(describe).Statements));
+        var dmf = Assert.Single(SqlParsing.All<SchemaObjectFunctionTableReference>(procedure));
+        Assert.Equal("dm_exec_describe_first_result_set", dmf.SchemaObject.BaseIdentifier.Value);
+        Assert.Equal("@Check", Assert.IsType<VariableReference>(dmf.Parameters[0]).Name);
+    }
+
+    [Fact]
+    public void The_checks_are_kept_in_MC_ReplicationFieldCheck_with_the_watermarks_and_never_under_a_savepoint()
+    {
+        var merges = SqlParsing.All<MergeStatement>(Procedure.Value)
+            .Where(m => ((NamedTableReference)m.MergeSpecification.Target).SchemaObject.BaseIdentifier.Value == "MC_ReplicationFieldCheck")
             .ToList();
 
-        // The source table first, then each field.
-        Assert.Equal(2, describes.Count);
-        Assert.All(describes, d => Assert.Equal("@Check", Assert.IsType<VariableReference>(d.Parameters[0]).Name));
-        var checks = AssignmentsTo("@Check").Cast<FunctionCall>().Select(f => f.FunctionName.Value).ToList();
-        Assert.Equal(["MC_replicheck", "MC_replicheck"], checks);
+        // One in the write's transaction, one after the isolated attempts (outside a simulation).
+        Assert.Equal(2, merges.Count);
+        var begin = Assert.Single(SqlParsing.All<BeginTransactionStatement>(Procedure.Value));
+        var commit = Assert.Single(SqlParsing.All<CommitTransactionStatement>(Procedure.Value));
+        Assert.True(begin.StartOffset < merges[0].StartOffset && merges[0].StartOffset < commit.StartOffset);
+        Assert.Contains(SqlParsing.All<IfStatement>(Procedure.Value), i => Condition(i) == "@Rollback = 0" && i.ThenStatement == merges[1]);
     }
 
     [Fact]
@@ -125,7 +165,7 @@ public sealed class ReplicateProcedureTests
         var ifs = SqlParsing.All<IfStatement>(Procedure.Value);
         var sets = SqlParsing.All<SetVariableStatement>(Procedure.Value);
         var isolate = Assert.Single(sets, s => s.Variable.Name == "@Isolated");
-        var fieldFails = Assert.Single(sets, s => s.Variable.Name == "@FieldsFailed");
+        var fieldFailures = sets.Where(s => s.Variable.Name == "@FieldsFailed").ToList();
 
         // Isolation starts from the CATCH of the combined attempt, only when the transaction was ours
         // (rolled back whole, nothing kept) and more than one field ran: in a caller's transaction
@@ -135,9 +175,11 @@ public sealed class ReplicateProcedureTests
         Assert.Equal("@TranCount = 0 AND @Isolated = 0 AND @FieldsApplied > 1", Condition(start));
         var tries = SqlParsing.All<TryCatchStatement>(Procedure.Value);
         Assert.Contains(tries, t => t.CatchStatements.StartOffset <= start.StartOffset && start.StartOffset < t.CatchStatements.StartOffset + t.CatchStatements.FragmentLength);
-        // A field failing alone is counted where the transaction was ours too.
-        Assert.Contains(ifs, i => Condition(i) == "@TranCount = 0 AND @Isolated = 1"
-            && i.ThenStatement.StartOffset <= fieldFails.StartOffset && fieldFails.StartOffset < i.ThenStatement.StartOffset + i.ThenStatement.FragmentLength);
+        // A field failing alone is counted where the transaction was ours too; a field that no longer
+        // compiles alone is counted once isolated, before anything of it runs.
+        Assert.Equal(2, fieldFailures.Count);
+        Assert.Contains(ifs, i => Condition(i) == "@TranCount = 0 AND @Isolated = 1" && Within(i.ThenStatement, fieldFailures[1]));
+        Assert.Contains(ifs, i => Condition(i) == "@Isolated = 1" && Within(i.ThenStatement, fieldFailures[0]));
     }
 
     [Fact]
@@ -161,6 +203,9 @@ public sealed class ReplicateProcedureTests
         var declares = SqlParsing.All<DeclareVariableElement>(Procedure.Value).Where(d => d.VariableName.Value == variable && d.Value is not null).Select(d => d.Value);
         return sets.Concat(declares).ToList();
     }
+
+    private static bool Within(TSqlFragment outer, TSqlFragment inner) =>
+        outer.StartOffset <= inner.StartOffset && inner.StartOffset < outer.StartOffset + outer.FragmentLength;
 
     private static string Condition(IfStatement statement) =>
         Text(statement.Predicate);

@@ -7,7 +7,8 @@ namespace CrmDb.Tests.Replication;
 /// dbo.MC_replicate on a real SQL Server (CRMDB_TEST_CONNECTION; skipped otherwise), called as
 /// the cycle calls it, outside any transaction: a field whose value fails at run time on one tiers
 /// is isolated (each field run again alone), keeps its watermark and catches up once fixed, while
-/// the other fields advance. Outside tSQLt, whose test transaction would doom the first failure
+/// the other fields advance, also when the fields' checks were kept from an earlier cycle
+/// (validation fingerprint); a change of F_COMPTET's columns compiles them again. Outside tSQLt, whose test transaction would doom the first failure
 /// (XACT_ABORT) and leave nothing to isolate. The CRM database is its own GesCom here.
 /// </summary>
 public sealed class ReplicationIsolationEngineTests
@@ -64,6 +65,53 @@ public sealed class ReplicationIsolationEngineTests
         Assert.Equal("CL1::|CL2::", database.Scalar(Values));
         Assert.Equal("REPLI_acc_autre_repli=5|REPLI_acc_code_repli=5", database.Scalar(Watermarks));
         Assert.Equal("fail", database.Scalar("SELECT Status FROM dbo.MC_ReplicationLog;"));
+    }
+
+    private const string Checks =
+        "SELECT STRING_AGG(CONCAT(ParameterName, N'=', CheckError), N'|') WITHIN GROUP (ORDER BY ParameterName) FROM dbo.MC_ReplicationFieldCheck WHERE ErpIntegrationID = 1;";
+
+    [EngineFact]
+    public void With_the_checks_kept_a_field_failing_at_run_time_in_a_later_cycle_is_still_compiled_and_run_alone()
+    {
+        using var database = Deployed();
+        database.Execute("INSERT dbo.F_COMPTET (CT_Num, CT_NumPayeur, CT_Classement, cbReplication) VALUES (N'CL1', N'PAY1', N'12', 10), (N'CL2', N'PAY2', N'34', 11);");
+        database.Execute("INSERT dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numpayeur_repli', N'[CT_NumPayeur]'), (N'REPLI_acc_code_repli', N'[CT_Classement]');");
+        Assert.Equal("2|11", database.Scalar(string.Format(System.Globalization.CultureInfo.InvariantCulture, Replicate, "NULL")));
+        // Both compiled at the first cycle, and kept.
+        Assert.Equal("REPLI_acc_code_repli=|REPLI_acc_numpayeur_repli=", database.Scalar(Checks));
+
+        // Nothing that decides a compilation changes; CL2's code no longer converts (Msg 245 at run time).
+        database.Execute("UPDATE dbo.F_COMPTET SET CT_Classement = N'ABC', CT_NumPayeur = N'PAY2B', cbReplication = 12 WHERE CT_Num = N'CL2';");
+        object? second = database.Scalar(string.Format(System.Globalization.CultureInfo.InvariantCulture, Replicate, "11"));
+
+        Assert.Equal("1|12", second);
+        Assert.Equal("CL1:PAY1:12|CL2:PAY2B:34", database.Scalar(Values));
+        Assert.Equal("REPLI_acc_code_repli=11|REPLI_acc_numpayeur_repli=12", database.Scalar(Watermarks));
+        string message = Assert.IsType<string>(database.Scalar("SELECT TOP (1) Message FROM dbo.MC_ReplicationLog ORDER BY ReplicationLogID DESC;"));
+        Assert.Contains("REPLI_acc_code_repli (erreur 245", message, StringComparison.Ordinal);
+        Assert.Equal("REPLI_acc_code_repli=|REPLI_acc_numpayeur_repli=", database.Scalar(Checks));
+    }
+
+    [EngineFact]
+    public void A_column_dropped_from_F_COMPTET_after_a_check_compiles_the_fields_again_and_refuses_the_one_reading_it()
+    {
+        using var database = Deployed();
+        database.Execute("INSERT dbo.F_COMPTET (CT_Num, CT_NumPayeur, CT_Classement, cbReplication) VALUES (N'CL1', N'PAY1', N'12', 10), (N'CL2', N'PAY2', N'34', 11);");
+        database.Execute("INSERT dbo.Custom_SysParams (Parm_Name, Parm_Value) VALUES (N'REPLI_acc_numpayeur_repli', N'[CT_NumPayeur]'), (N'REPLI_acc_code_repli', N'[CT_Classement]');");
+        Assert.Equal("2|11", database.Scalar(string.Format(System.Globalization.CultureInfo.InvariantCulture, Replicate, "NULL")));
+
+        // GesCom's F_COMPTET changes (here the test's own table): its metadata, and so both fingerprints.
+        database.Execute("ALTER TABLE dbo.F_COMPTET DROP COLUMN CT_Classement;");
+        database.Execute("UPDATE dbo.F_COMPTET SET CT_NumPayeur = N'PAY2B', cbReplication = 12 WHERE CT_Num = N'CL2';");
+        object? second = database.Scalar(string.Format(System.Globalization.CultureInfo.InvariantCulture, Replicate, "11"));
+
+        Assert.Equal("1|12", second);
+        Assert.Equal("CL1:PAY1:12|CL2:PAY2B:34", database.Scalar(Values));
+        Assert.Equal("REPLI_acc_code_repli=11|REPLI_acc_numpayeur_repli=12", database.Scalar(Watermarks));
+        string checks = Assert.IsType<string>(database.Scalar(Checks));
+        Assert.Contains("CT_Classement", checks, StringComparison.Ordinal);
+        Assert.EndsWith("|REPLI_acc_numpayeur_repli=", checks, StringComparison.Ordinal);
+        Assert.Equal("warning", database.Scalar("SELECT TOP (1) Status FROM dbo.MC_ReplicationLog ORDER BY ReplicationLogID DESC;"));
     }
 
     private static ThrowawayDatabase Deployed()
