@@ -213,23 +213,58 @@ public sealed class RunLog : IDisposable
     {
         lock (Gate)
         {
-            foreach (var line in text.AsSpan().EnumerateLines())
+            if (Fault is not null || closed)
             {
-                if (Fault is not null || closed)
-                {
-                    return;
-                }
-
-                try
-                {
-                    writer.Write(indent);
-                    writer.WriteLine(line);
-                }
-                catch (Exception ex) when (RunFileException.IsFileFault(ex))
-                {
-                    Fault = ex;
-                }
+                return;
             }
+
+            try
+            {
+                WriteLines(writer, text, indent);
+            }
+            catch (Exception ex) when (RunFileException.IsFileFault(ex))
+            {
+                Fault = ex;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes bytes already in the log's form (UTF-8, CRLF lines) after what was written as
+    /// text: the batches a dry run listed (<see cref="DryRunListing"/>).
+    /// </summary>
+    public void Raw(ReadOnlySpan<byte> bytes)
+    {
+        lock (Gate)
+        {
+            if (Fault is not null || closed)
+            {
+                return;
+            }
+
+            try
+            {
+                writer.Flush();
+                stream.Write(bytes);
+            }
+            catch (Exception ex) when (RunFileException.IsFileFault(ex))
+            {
+                Fault = ex;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The lines of <paramref name="text"/> as the log writes them: each after <paramref name="indent"/>
+    /// and ended by the writer's new line, whatever ended it in the text (LF, CR, CRLF or another
+    /// Unicode line end, as <see cref="MemoryExtensions.EnumerateLines(ReadOnlySpan{char})"/> reads them).
+    /// </summary>
+    internal static void WriteLines(TextWriter writer, ReadOnlySpan<char> text, string indent)
+    {
+        foreach (var line in text.EnumerateLines())
+        {
+            writer.Write(indent);
+            writer.WriteLine(line);
         }
     }
 
