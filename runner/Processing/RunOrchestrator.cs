@@ -228,13 +228,26 @@ public sealed class RunOrchestrator(CliContext context, IRunEnvironment environm
         }
     }
 
+    /// <summary>
+    /// A dry run. When the GesCom location is known before the scripts are read (not
+    /// --integration, which needs the server, asked only once every script has been checked), each
+    /// script is read once: the plan's read lists its batches (<see cref="DryRunListing"/>).
+    /// Otherwise the scripts are planned, the integration read, then each script read again.
+    /// </summary>
     private async Task<RunResult> DryRunAsync(RunConsole console, RunRequest request, CancellationToken cancellationToken)
     {
         long started = time.GetTimestamp();
         var selection = ScriptSource.Resolve(request.Paths);
         GesComLocation? location = request.GesComDatabase is null ? null : CreateLocation(request.GesComServer, request.GesComDatabase, null);
         var readerOptions = ReaderOptions(request);
-        var plans = ScriptPlanner.Plan(selection.Scripts, readerOptions, tokensAllowed: location is not null || request.Integration is not null, cancellationToken);
+        var mask = new SecretMask(request.Variables, request.SecretVariables);
+        bool tokensAllowed = location is not null || request.Integration is not null;
+
+        // Its own file: a dry run never touches the last real run's log.
+        string directory = CreateDirectory(request.LogDirectory);
+        string logPath = Path.Combine(directory, BachsqlLogFiles.DryRunFileName(request.Component, time.GetLocalNow().DateTime));
+        using var listing = request.Integration is null ? DryRunListing.Create(logPath, mask, location) : null;
+        var plans = ScriptPlanner.Plan(selection.Scripts, readerOptions, tokensAllowed, listing, cancellationToken);
         bool planFailed = plans.Any(p => p.Error is not null);
         ServerFacts? facts = null;
         if (!planFailed && request.Integration is int id && location is null)
@@ -246,14 +259,10 @@ public sealed class RunOrchestrator(CliContext context, IRunEnvironment environm
             location = CreateLocation(integration.Server, integration.Database, session.Facts.ServerName);
         }
 
-        // Its own file: a dry run never touches the last real run's log.
-        string directory = CreateDirectory(request.LogDirectory);
-        var mask = new SecretMask(request.Variables, request.SecretVariables);
-        using var log = RunLog.Begin(Path.Combine(directory, BachsqlLogFiles.DryRunFileName(request.Component, time.GetLocalNow().DateTime)));
+        using var log = RunLog.Begin(logPath);
         WriteHeader(log, mask, request, facts, location, selection.Scripts, null);
         log.Commit([]);
         var run = new RunReport(console, log, mask, time, started);
-        var failures = new List<RunFailure>();
         if (planFailed)
         {
             foreach (var plan in plans.Where(p => p.Error is not null))
@@ -273,29 +282,19 @@ public sealed class RunOrchestrator(CliContext context, IRunEnvironment environm
             var plan = plans[s];
             console.Out(Text["DryRunScript", s + 1, plans.Count, plan.Script.Name, plan.BatchCount]);
             log.Line(Text["LogScript", s + 1, plans.Count, plan.Script.Name, plan.BatchCount, plan.Checksum(location)]);
-            try
+            if (listing is not null)
             {
-                // The batch lives only in DryRunBatch's frame: this long-running method (left at its
-                // first JIT tier, which keeps every local alive) never holds one while the next is read.
-                using var reader = new BatchReader(readerOptions).Read(plan.Script.Path).GetEnumerator();
-                while (reader.MoveNext())
-                {
-                    if (!DryRunBatch(reader.Current, plan, location, run, log))
-                    {
-                        break;
-                    }
-
-                    batches++;
-                }
+                listing.CopyScript(s, plan.BatchCount, log);
+                batches += plan.BatchCount;
             }
-            catch (BatchScriptException ex)
+            else
             {
-                // The file changed since the first pass.
-                run.Failure(plan.Script.Name, RunReport.Place(ex.File, ex.Line), ex.Message);
+                batches += ListAgain(plan, readerOptions, location, mask, run, log);
             }
 
             if (plan.EndsRun)
             {
+                run.Info(Text["DryRunExit", plan.Script.Name]);
                 foreach (var later in plans.Skip(s + 1))
                 {
                     run.NotRun(later.Script.Name, Text["WhyExit", plan.Script.Name]);
@@ -308,20 +307,49 @@ public sealed class RunOrchestrator(CliContext context, IRunEnvironment environm
         run.Info(Text["DryRunSummary", plans.Count, batches]);
         console.Out(Text["SummaryLog", log.Path]);
         log.Flush();
+        if ((listing?.Fault ?? log.Fault) is { } fault)
+        {
+            // The listing is incomplete: say so and where, as for any file that cannot be written (exit 2).
+            throw RunFileException.For(fault, listing?.Fault is null ? log.Path : listing.Path);
+        }
+
         return new RunResult(run.Failures.Count == 0 ? ExitCodes.Success : ExitCodes.BadInput, log.Path, run.Failures, 0, 0, batches);
+    }
+
+    /// <summary>The second read of a script planned before its GesCom location was known: lists its batches; how many.</summary>
+    private static int ListAgain(ScriptPlan plan, BatchReaderOptions readerOptions, GesComLocation? location, SecretMask mask, RunReport run, RunLog log)
+    {
+        int listed = 0;
+        try
+        {
+            // The batch lives only in DryRunBatch's frame: this loop never holds one while the next is read.
+            var header = new DryRunBatchHeader();
+            using var reader = new BatchReader(readerOptions).Read(plan.Script.Path).GetEnumerator();
+            while (reader.MoveNext() && DryRunBatch(reader.Current, plan, location, mask, header, log))
+            {
+                listed++;
+            }
+        }
+        catch (BatchScriptException ex)
+        {
+            // The file changed since the first pass.
+            run.Failure(plan.Script.Name, RunReport.Place(ex.File, ex.Line), ex.Message);
+        }
+
+        return listed;
     }
 
     /// <summary>Logs one batch of a dry run; false when it is the EXIT or QUIT that ends the run.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static bool DryRunBatch(Batch batch, ScriptPlan plan, GesComLocation? location, RunReport run, RunLog log)
+    private static bool DryRunBatch(Batch batch, ScriptPlan plan, GesComLocation? location, SecretMask mask, DryRunBatchHeader header, RunLog log)
     {
         if (batch.EndsRun)
         {
-            run.Info(Text["DryRunExit", plan.Script.Name]);
             return false;
         }
 
-        run.BatchStarting(batch, plan.BatchCount, location is null ? batch.ShownText : TokenExpander.Expand(batch.ShownText, location), dryRun: true);
+        log.Line(header.Format(batch.Index, plan.BatchCount, batch.File, batch.StartLine, batch.Count));
+        log.Block(mask.Apply(location is null ? batch.ShownText : TokenExpander.Expand(batch.ShownText, location)));
         log.Line();
         return true;
     }

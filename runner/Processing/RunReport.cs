@@ -114,27 +114,21 @@ public sealed class RunReport(RunConsole console, RunLog log, SecretMask mask, T
         log.Flush();
     }
 
-    /// <summary>A batch is about to run: its header and text, flushed in a real run (a batch that hangs or kills the process is in the log).</summary>
-    public void BatchStarting(Batch batch, int batches, string shownText, bool dryRun)
+    /// <summary>A batch is about to run: its header and text, flushed (a batch that hangs or kills the process is in the log).</summary>
+    public void BatchStarting(Batch batch, int batches, string shownText)
     {
-        string place = Place(batch.File, batch.StartLine);
-        log.Line(dryRun
-            ? Text["LogBatchDryRun", batch.Index, batches, place, batch.Count]
-            : Text["LogBatch", batch.Index, batches, place, batch.Count, Now()]);
+        log.Line(Text["LogBatch", batch.Index, batches, Place(batch.File, batch.StartLine), batch.Count, Now()]);
         log.Block(mask.Apply(shownText));
-        if (!dryRun)
+        if (ModuleBatch.Name(batch.Text) is string module)
         {
-            if (ModuleBatch.Name(batch.Text) is string module)
-            {
-                modules[module] = batch;
-            }
-
-            BatchesRun++;
-            log.Line(Text["LogOutputMark"]);
-
-            // The log guarantee of a real run; a dry run runs nothing, its log is flushed at the end.
-            log.Flush();
+            modules[module] = batch;
         }
+
+        BatchesRun++;
+        log.Line(Text["LogOutputMark"]);
+
+        // The log guarantee of a real run (a dry run runs nothing: it is flushed at the end).
+        log.Flush();
     }
 
     /// <summary>A batch ended.</summary>

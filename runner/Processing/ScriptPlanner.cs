@@ -31,6 +31,13 @@ public sealed record ScriptPlan(ScriptFile Script, int BatchCount, string RawChe
         : RawChecksum;
 }
 
+/// <summary>What is handed each batch as the plan reads it: a dry run lists the batches in that same read.</summary>
+public interface IPlannedBatches
+{
+    /// <summary>A batch of the script at <paramref name="script"/> (0-based) that passed its checks; not the EXIT that ends the run.</summary>
+    void Add(int script, Batch batch);
+}
+
 /// <summary>First pass over the scripts: splits each one (streaming) and checks it can run.</summary>
 public static class ScriptPlanner
 {
@@ -38,13 +45,27 @@ public static class ScriptPlanner
     /// Plans every script; a script with tokens and no GesCom location to expand them to
     /// (<paramref name="tokensAllowed"/> false) is an error at the line of its first token.
     /// </summary>
-    public static IReadOnlyList<ScriptPlan> Plan(IEnumerable<ScriptFile> scripts, BatchReaderOptions options, bool tokensAllowed, CancellationToken cancellationToken = default)
+    public static IReadOnlyList<ScriptPlan> Plan(IEnumerable<ScriptFile> scripts, BatchReaderOptions options, bool tokensAllowed, CancellationToken cancellationToken = default) =>
+        Plan(scripts, options, tokensAllowed, null, cancellationToken);
+
+    /// <summary>
+    /// Plans every script and hands each planned batch to <paramref name="listing"/>, up to the
+    /// EXIT that ends the run; with a listing, no batch digest is kept (they serve a real run,
+    /// which reads each script again and checks every batch against its digest).
+    /// </summary>
+    public static IReadOnlyList<ScriptPlan> Plan(IEnumerable<ScriptFile> scripts, BatchReaderOptions options, bool tokensAllowed, IPlannedBatches? listing, CancellationToken cancellationToken = default)
     {
         var plans = new List<ScriptPlan>();
         foreach (var script in scripts)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            plans.Add(PlanOne(script, options, tokensAllowed));
+            var plan = PlanOne(script, options, tokensAllowed, listing is null ? null : (listing, plans.Count));
+            plans.Add(plan);
+            if (plan.EndsRun)
+            {
+                // Later scripts are still planned (their errors are reported) but never listed.
+                listing = null;
+            }
         }
 
         return plans;
@@ -92,10 +113,11 @@ public static class ScriptPlanner
         }
     }
 
-    private static ScriptPlan PlanOne(ScriptFile script, BatchReaderOptions options, bool tokensAllowed)
+    private static ScriptPlan PlanOne(ScriptFile script, BatchReaderOptions options, bool tokensAllowed, (IPlannedBatches Sink, int Script)? listing)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var digests = new List<byte[]>();
+        int count = 0;
         bool hasTokens = false;
         bool endsRun = false;
         try
@@ -105,34 +127,42 @@ public static class ScriptPlanner
             using var batches = new BatchReader(options).Read(script.Path).GetEnumerator();
             while (batches.MoveNext())
             {
-                if (!PlanBatch(batches.Current, hash, digests, tokensAllowed, ref hasTokens))
+                if (!PlanBatch(batches.Current, hash, listing is null ? digests : null, tokensAllowed, ref hasTokens))
                 {
                     endsRun = true;
                     hash.AppendData("\u0000EXIT\u0000"u8);
                     break;
                 }
+
+                count++;
+                listing?.Sink.Add(listing.Value.Script, batches.Current);
             }
 
-            return new ScriptPlan(script, digests.Count, Convert.ToHexString(hash.GetHashAndReset()), hasTokens, null) { BatchDigests = digests, EndsRun = endsRun };
+            return new ScriptPlan(script, count, Convert.ToHexString(hash.GetHashAndReset()), hasTokens, null) { BatchDigests = digests, EndsRun = endsRun };
         }
         catch (BatchScriptException ex)
         {
-            return new ScriptPlan(script, digests.Count, string.Empty, hasTokens, ex);
+            return new ScriptPlan(script, count, string.Empty, hasTokens, ex);
         }
     }
 
     /// <summary>Hashes one batch and checks its tokens; false when it is the EXIT or QUIT that ends the run.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static bool PlanBatch(Batch batch, IncrementalHash hash, List<byte[]> digests, bool tokensAllowed, ref bool hasTokens)
+    private static bool PlanBatch(Batch batch, IncrementalHash hash, List<byte[]>? digests, bool tokensAllowed, ref bool hasTokens)
     {
         if (batch.EndsRun)
         {
             return false;
         }
 
-        // One encoding of the batch feeds the script's checksum and the batch's digest.
-        using (var digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+        if (digests is null)
         {
+            AppendBatch(batch.ShownText, batch.Count, hash, null);
+        }
+        else
+        {
+            // One encoding of the batch feeds the script's checksum and the batch's digest.
+            using var digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             AppendBatch(batch.ShownText, batch.Count, hash, digest);
             digests.Add(digest.GetHashAndReset());
         }

@@ -154,7 +154,7 @@ public sealed class ScriptRunner(IRunSession session, BatchReaderOptions readerO
     {
         string sql = location is null ? batch.Text : TokenExpander.Expand(batch.Text, location);
         string shown = location is null ? batch.ShownText : TokenExpander.Expand(batch.ShownText, location);
-        report.BatchStarting(batch, batches, shown, dryRun: false);
+        report.BatchStarting(batch, batches, shown);
         var listener = report.Listener(script, batch);
         var result = BatchResult.Succeeded;
         var total = TimeSpan.Zero;

@@ -68,6 +68,22 @@ public sealed class FileFaultTests : IDisposable
     }
 
     [SkippableFact]
+    public void A_disk_that_fills_during_a_dry_run_is_exit_2_naming_the_file_and_leaves_no_listing()
+    {
+        using var tmpfs = Tmpfs.Mount(fixture.Root);
+        tmpfs.Fill(leaveFree: 4 * 4096);
+        fixture.Write("a.sql", string.Join("\nGO\n", Enumerable.Range(1, 20).Select(i => $"PRINT '{i}{new string('x', 3000)}'")));
+
+        var (result, output) = fixture.Run(fixture.Request() with { DryRun = true, LogDirectory = tmpfs.Path });
+
+        Assert.Equal(ExitCodes.BadInput, result.ExitCode);
+        Assert.Contains("disque plein", output, StringComparison.Ordinal);
+        Assert.Contains(tmpfs.Path, output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(Directory.GetFiles(tmpfs.Path), f => f.EndsWith(".listing", StringComparison.Ordinal));
+    }
+
+    [SkippableFact]
     public void A_disk_that_fills_during_the_run_stops_it_with_exit_1_and_the_script_is_not_journaled_done()
     {
         using var tmpfs = Tmpfs.Mount(fixture.Root);
