@@ -31,7 +31,7 @@ public sealed class CliBenchmark : IBenchmark
     public string Name => "cli";
 
     /// <inheritdoc />
-    public string Description => "crmdb processes: start-up, dry run vs read/decode/write, peak memory of batches/dry run [--crmdb PATH] [--repetitions N] [--batch-mb N]";
+    public string Description => "crmdb processes: start-up, dry run vs read/decode/write, peak memory of batches/dry run [--crmdb PATH] [--repetitions N] [--batch-mb N] [--startup-only]";
 
     /// <inheritdoc />
     public int Run(string[] args, TextWriter output)
@@ -50,6 +50,7 @@ public sealed class CliBenchmark : IBenchmark
         string crmdb = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "crmdb.exe" : "crmdb");
         int repetitions = 5;
         int batchMb = 50;
+        bool startUpOnly = false;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -63,8 +64,12 @@ public sealed class CliBenchmark : IBenchmark
                 case "--batch-mb" when i + 1 < args.Length:
                     batchMb = int.Parse(args[++i], CultureInfo.InvariantCulture);
                     break;
+                case "--startup-only":
+                    // Start-up alone: a few seconds, so that two builds of crmdb can be compared in turns.
+                    startUpOnly = true;
+                    break;
                 default:
-                    Console.Error.WriteLine("usage: cli [--crmdb PATH (default: the crmdb built beside this program)] [--repetitions N (>= 5)] [--batch-mb N (default 50)]");
+                    Console.Error.WriteLine("usage: cli [--crmdb PATH (default: the crmdb built beside this program)] [--repetitions N (>= 5)] [--batch-mb N (default 50)] [--startup-only]");
                     return 2;
             }
         }
@@ -83,6 +88,11 @@ public sealed class CliBenchmark : IBenchmark
             output.WriteLine(FormattableString.Invariant($"crmdb: {crmdb}; {repetitions} runs each, one process per run."));
             var shortfalls = new List<string>();
             StartUp(output, crmdb, folder, repetitions);
+            if (startUpOnly)
+            {
+                return 0;
+            }
+
             DryRunThroughput(output, crmdb, folder, repetitions, shortfalls);
             Memory(output, crmdb, folder, batchMb, shortfalls);
             output.WriteLine();
