@@ -631,6 +631,21 @@ public sealed class BatchParser
             lineComment = false;
             if (State == ParserState.Code)
             {
+                // Most lines of code start with text: seen here without leaving the scan (the
+                // batch has text, so no segment starts); anything else is for AtLineStart.
+                int q = p;
+                while (q < e && b[q] is ' ' or '\t')
+                {
+                    q++;
+                }
+
+                if (q < e && b[q] is var first && (first < 128 ? first > ' ' : !char.IsWhiteSpace(first)) && !MayStartCommand(first))
+                {
+                    batchLines++;
+                    p = q;
+                    continue;
+                }
+
                 source.AtLineStart = true;
                 return ScanStop.LineStart;
             }

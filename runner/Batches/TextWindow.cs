@@ -82,7 +82,8 @@ internal sealed class TextWindow : IDisposable
                 throw new LineTooLongException();
             }
 
-            var larger = new char[(int)Math.Min((long)Buffer.Length * 2, capacityLimit)];
+            // Not zeroed: every character is written (copied or read) before it is scanned.
+            var larger = GC.AllocateUninitializedArray<char>((int)Math.Min((long)Buffer.Length * 2, capacityLimit));
             Array.Copy(Buffer, larger, End);
             Buffer = larger;
         }
