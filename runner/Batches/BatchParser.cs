@@ -117,6 +117,10 @@ public sealed class BatchParser
     private TextWindow? window;
     private bool lineComment;
     private bool terminatorOwed;
+
+    // Characters that $(NAME) values added to the current line beyond the references they
+    // replace: the limit counts a line as written, its batch as substituted (as when fed lines).
+    private long lineGrowth;
     private int commentDepth;
     private string file = string.Empty;
     private int lineNumber;
@@ -262,13 +266,14 @@ public sealed class BatchParser
 
                 // The last line of a file has no end; when a :r include ends so, the batch goes on in
                 // the including file and needs one (the last one seen, to keep the file's style).
-                if ((long)PendingLength + (p - runStart) > MaxLength)
+                if ((long)PendingLength + (p - runStart) - lineGrowth > MaxLength)
                 {
                     throw new LineTooLongException();
                 }
 
                 Flush(source, runStart, p);
                 runStart = p;
+                lineGrowth = 0;
                 terminatorOwed = true;
                 lineComment = false;
                 source.LineNumber++;
@@ -616,10 +621,12 @@ public sealed class BatchParser
                 }
             }
 
-            if ((long)PendingLength + (p + terminator - runStart) > MaxLength)
+            if ((long)PendingLength + (p + terminator - runStart) - lineGrowth > MaxLength)
             {
                 throw new LineTooLongException();
             }
+
+            lineGrowth = 0;
 
             if (terminator != lastTerminator.Length || b[p] != lastTerminator[0])
             {
@@ -694,10 +701,36 @@ public sealed class BatchParser
             return false;
         }
 
+        int lineEnd = k < 0 ? e : p + k;
+        if (lineEnd + 1 == e && b[lineEnd] == '\r' && !source.Eof)
+        {
+            // The limit below counts the line's end: CR or CRLF.
+            return false;
+        }
+
         lineNumber = source.LineNumber + 1;
-        int after = Expand(b.AsSpan(p, k < 0 ? e - p : k), out string value, out bool secret);
+        int after;
+        string value;
+        bool secret;
+        try
+        {
+            after = Expand(b.AsSpan(p, lineEnd - p), out value, out secret);
+        }
+        catch (BatchScriptException)
+        {
+            // Fed lines were measured against the limit before they were read: that error comes first.
+            int terminator = lineEnd == e ? 0 : b[lineEnd] == '\r' && lineEnd + 1 < e && b[lineEnd + 1] == '\n' ? 2 : 1;
+            if ((long)PendingLength + (lineEnd + terminator - runStart) - lineGrowth > MaxLength)
+            {
+                throw new LineTooLongException();
+            }
+
+            throw;
+        }
+
         Flush(source, runStart, p);
         AppendValue(value, secret);
+        lineGrowth += value.Length - after;
         p += after;
         runStart = p;
         return true;
@@ -707,12 +740,20 @@ public sealed class BatchParser
     private void Refill(TextWindow source, ref char[] b, ref int p, ref int e, ref int runStart)
     {
         Flush(source, runStart, p);
-        if (PendingLength > MaxLength)
+        if (PendingLength - lineGrowth > MaxLength)
         {
             throw new LineTooLongException();
         }
 
         bool held = ReferenceEquals(resident, source);
+        if (held && residentEnd != p)
+        {
+            // Lines that are not text (GO n, sqlcmd commands) follow the batch held in place: it
+            // will not be one run, and the window should not keep them.
+            Prepare();
+            held = false;
+        }
+
         source.Position = p;
         int moved = source.Fill(held ? residentStart : p);
         if (held)
