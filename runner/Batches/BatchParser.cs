@@ -1062,7 +1062,12 @@ public sealed class BatchParser
     private void Open(ParserState state, TextWindow source)
     {
         State = state;
-        OpenedFile = file;
+        if (!ReferenceEquals(OpenedFile, file))
+        {
+            // Written only when it changes: a reference store costs a write barrier, at every quote.
+            OpenedFile = file;
+        }
+
         OpenedLine = source.LineNumber + 1;
     }
 
