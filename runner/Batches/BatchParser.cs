@@ -79,10 +79,12 @@ public readonly record struct ParsedLine(LineKind Kind, int GoCount = 1, string?
 /// </remarks>
 public sealed class BatchParser
 {
-    /// <summary>Above this capacity (in characters) the batch buffer is dropped after its batch rather than reused.</summary>
-    private const int KeptCapacity = 1024 * 1024;
-
-    private const int InitialCapacity = 4096;
+    /// <summary>
+    /// The largest window a batch is held in place in (1 Mi characters, 2 MB): a larger batch
+    /// goes on in the chunks of the batch buffer, which are reused by the batches that follow,
+    /// so that a batch of 50 MB costs about its size once while it is read.
+    /// </summary>
+    private const int MaxHeldInPlace = 1024 * 1024;
 
     private static readonly SearchValues<char> CodeStops = SearchValues.Create("'\"[-/$");
     private static readonly SearchValues<char> StringStops = SearchValues.Create("'$");
@@ -98,8 +100,7 @@ public sealed class BatchParser
     private static readonly SearchValues<char> CommentScan = SearchValues.Create("/*\r\n");
 
     // The batch text, when it is not held in place in a window (see resident).
-    private char[] text = new char[InitialCapacity];
-    private int textLength;
+    private readonly TextChunks text = new();
 
     // The batch text while it is one run of one window: [residentStart, residentEnd) of resident.Buffer.
     private TextWindow? resident;
@@ -161,7 +162,7 @@ public sealed class BatchParser
     public bool HasText => batchLines > 0;
 
     /// <summary>Characters in the current batch (the reader bounds it).</summary>
-    public int PendingLength => (resident is null ? textLength : residentEnd - residentStart) + (terminatorOwed ? lastTerminator.Length : 0);
+    public int PendingLength => (resident is null ? text.Length : residentEnd - residentStart) + (terminatorOwed ? lastTerminator.Length : 0);
 
     /// <summary>The longest batch, in characters (<see cref="BatchReaderOptions.MaxBatchLength"/>): <see cref="Next"/> throws <see cref="LineTooLongException"/> past it.</summary>
     internal int MaxLength { get; init; } = int.MaxValue;
@@ -291,7 +292,7 @@ public sealed class BatchParser
     /// <summary>Empties the current batch (RESET, or EXIT that discards it).</summary>
     public void Discard()
     {
-        textLength = 0;
+        text.Clear();
         resident = null;
         terminatorOwed = false;
         segments.Clear();
@@ -306,28 +307,43 @@ public sealed class BatchParser
     public Batch? Complete(int index, int count, bool exitOnError)
     {
         // An end owed to a file's last line is white space at the end: trimmed, so never written.
-        ReadOnlySpan<char> pending = resident is not null ? resident.Buffer.AsSpan(residentStart, residentEnd - residentStart) : text.AsSpan(0, textLength);
-        int length = pending.Length;
-        while (length > 0 && char.IsWhiteSpace(pending[length - 1]))
+        int length;
+        string? batchText = null;
+        if (resident is not null)
         {
-            length--;
+            var held = resident.Buffer.AsSpan(residentStart, residentEnd - residentStart);
+            length = held.Length;
+            while (length > 0 && char.IsWhiteSpace(held[length - 1]))
+            {
+                length--;
+            }
+
+            batchText = length == 0 ? null : new string(held[..length]);
+        }
+        else
+        {
+            length = text.TrimmedLength();
+            batchText = length == 0 ? null : text.ToString(length);
         }
 
-        Batch? batch = length == 0 ? null : new Batch(index, count, new string(pending[..length]), exitOnError, segments.ToArray(), ClipSecrets(length));
-        if (text.Length > KeptCapacity)
-        {
-            // Clearing keeps a buffer's capacity: after a huge batch, its memory would stay held.
-            text = new char[InitialCapacity];
-        }
-
+        Batch? batch = batchText is null ? null : new Batch(index, count, batchText, exitOnError, segments.ToArray(), ClipSecrets(length));
         if (length <= TextWindow.BlockSize)
         {
-            // A window grown for a huge batch is kept while huge batches follow, not after.
+            // The memory taken by a huge batch is kept while huge batches follow (they reuse it),
+            // given back after the first batch that fits in a block.
             window?.ReleaseGrown();
+            text.Release();
         }
 
         Discard();
         return batch;
+    }
+
+    /// <summary>Gives back the memory a large batch took (its chunks, a grown window): the caller is done with it.</summary>
+    internal void ReleaseBuffers()
+    {
+        text.Release();
+        window?.ReleaseGrown();
     }
 
     /// <summary>Looks at a line that starts in code: a blank line before any text, GO, a sqlcmd command, or text.</summary>
@@ -746,12 +762,14 @@ public sealed class BatchParser
         }
 
         bool held = ReferenceEquals(resident, source);
-        if (held && residentEnd != p)
+        if (held && (residentEnd != p || (source.End - residentStart >= source.Buffer.Length && source.Buffer.Length >= MaxHeldInPlace)))
         {
             // Lines that are not text (GO n, sqlcmd commands) follow the batch held in place: it
-            // will not be one run, and the window should not keep them.
+            // will not be one run, and the window should not keep them. Or the batch fills the
+            // largest window it may be held in: it goes on in the builder, the window shrinks back.
             Prepare();
             held = false;
+            source.ReleaseGrown();
         }
 
         source.Position = p;
@@ -782,7 +800,7 @@ public sealed class BatchParser
             return;
         }
 
-        if (resident is null && textLength == 0 && !terminatorOwed)
+        if (resident is null && text.Length == 0 && !terminatorOwed)
         {
             resident = source;
             residentStart = from;
@@ -810,7 +828,7 @@ public sealed class BatchParser
         if (secret)
         {
             // Kept apart so that the log, the console and the checksum see ******** instead.
-            secrets.Add(new Range(textLength, textLength + value.Length));
+            secrets.Add(new Range(text.Length, text.Length + value.Length));
         }
 
         Write(value);
@@ -843,18 +861,7 @@ public sealed class BatchParser
         }
     }
 
-    private void Write(ReadOnlySpan<char> chars)
-    {
-        if (textLength + chars.Length > text.Length)
-        {
-            var larger = new char[(int)Math.Min(Math.Max((long)text.Length * 2, (long)textLength + chars.Length), Array.MaxLength)];
-            text.AsSpan(0, textLength).CopyTo(larger);
-            text = larger;
-        }
-
-        chars.CopyTo(text.AsSpan(textLength));
-        textLength += chars.Length;
-    }
+    private void Write(ReadOnlySpan<char> chars) => text.Append(chars);
 
     private void Append(ReadOnlySpan<char> line, ReadOnlySpan<char> terminator)
     {

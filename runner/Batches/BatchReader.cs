@@ -94,6 +94,7 @@ public sealed class BatchReader(BatchReaderOptions options)
                             yield return slot;
                             if (large)
                             {
+                                parser.ReleaseBuffers();
                                 ReleaseLargeBatch();
                             }
                         }

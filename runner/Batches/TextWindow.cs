@@ -4,8 +4,9 @@ namespace CrmDb.Runner.Batches;
 /// The decoded text of one script file, a block at a time, for <see cref="BatchParser"/> to scan
 /// in place: the parser keeps in the window what it still needs (the current line, or the
 /// current batch while it is one run of the file), so that a batch is copied once, into its
-/// string. The window grows only for a line or a batch longer than the block, never past the
-/// batch limit, and goes back to its block size after a batch that fits in one.
+/// string. The window grows only for a line longer than the block or a batch held in place (up
+/// to 1 Mi characters), never past the batch limit, and goes back to its block size after a
+/// batch that fits in one.
 /// </summary>
 internal sealed class TextWindow : IDisposable
 {

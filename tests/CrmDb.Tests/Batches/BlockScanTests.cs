@@ -107,16 +107,31 @@ public sealed class BlockScanTests
     }
 
     [Fact]
-    public void A_batch_held_in_place_across_many_blocks_is_whole_and_the_window_shrinks_after_it()
+    public void A_batch_held_in_place_across_many_blocks_comes_out_whole_and_so_do_the_next()
     {
-        // 300,000 characters in one batch (many 64 Ki blocks), then small batches.
-        string big = "SELECT '" + new string('x', 300_000) + "'";
+        // 300,000 characters in one batch (many 64 Ki blocks: the window grows), then small batches.
+        string big = "SELECT '" + new string('x', 300_000) + "'\nGO\nSELECT 'y'";
         string script = big + "\nGO\nSELECT 2\nGO\nSELECT 3";
 
         var batches = Read(new StringReader(script));
 
-        Assert.Equal([big, "SELECT 2", "SELECT 3"], batches.Select(b => b.Text));
-        Assert.Equal([1, 3, 5], batches.Select(b => b.StartLine));
+        Assert.Equal([big[..^14], "SELECT 'y'", "SELECT 2", "SELECT 3"], batches.Select(b => b.Text));
+        Assert.Equal([1, 3, 5, 7], batches.Select(b => b.StartLine));
+    }
+
+    [Fact]
+    public void A_batch_larger_than_the_largest_window_goes_on_in_the_buffer_whole()
+    {
+        // Past 8 Mi characters a batch is no longer held in the window: the rest is copied as it comes.
+        string big = "SELECT '" + new string('é', 9 * 1024 * 1024) + "' -- fin\r\nSELECT 1";
+        string script = big + "\r\nGO\r\nSELECT 2\r\n";
+
+        var batches = Read(new StringReader(script));
+
+        Assert.Equal(2, batches.Count);
+        Assert.True(big == batches[0].Text, "the large batch changed");
+        Assert.Equal("SELECT 2", batches[1].Text);
+        Assert.Equal([1, 4], batches.Select(b => b.StartLine));
     }
 
     [Fact]
