@@ -74,8 +74,8 @@ public readonly record struct ParsedLine(LineKind Kind, int GoCount = 1, string?
 /// hands the parser a decoded block instead (<see cref="Next"/>), which it scans with vectorised
 /// searches for the characters that matter in the current state (quotes, brackets, comment
 /// openers, <c>$</c>, line ends), looking at a line's start only in code, for GO and sqlcmd
-/// commands. A batch that is one run of one file stays where it was decoded until its string
-/// is made: its text is copied once.
+/// commands. A batch that is one run of one file (up to 1 Mi characters) stays where it was
+/// decoded until its string is made: its text is copied once.
 /// </remarks>
 public sealed class BatchParser
 {
