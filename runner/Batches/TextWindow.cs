@@ -13,9 +13,6 @@ internal sealed class TextWindow : IDisposable
     /// <summary>Characters read at a time (64 Ki).</summary>
     internal const int BlockSize = 64 * 1024;
 
-    /// <summary>Above this many characters a grown window is given back once a batch fits in a block.</summary>
-    internal const int KeptCapacity = 1024 * 1024;
-
     private readonly TextReader reader;
     private readonly int capacityLimit;
     private bool shrink;
@@ -50,7 +47,7 @@ internal sealed class TextWindow : IDisposable
     internal bool AtLimit => Buffer.Length >= capacityLimit;
 
     /// <summary>The next call to <see cref="Fill"/> may give a grown buffer back (a batch ended that fitted in a block).</summary>
-    internal void ReleaseGrown() => shrink = Buffer.Length > KeptCapacity;
+    internal void ReleaseGrown() => shrink = Buffer.Length > BlockSize;
 
     /// <summary>
     /// Moves [<paramref name="keep"/>, <see cref="End"/>) to the start of the buffer, growing it
