@@ -1,7 +1,5 @@
 using System.Buffers;
 using System.Globalization;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace CrmDb.Runner.Batches;
@@ -64,18 +62,29 @@ public readonly record struct ParsedLine(LineKind Kind, int GoCount = 1, string?
 }
 
 /// <summary>
-/// The sqlcmd batch parser, with its state explicit and fed one line at a time (as go-sqlcmd's
-/// Batch is), so that it is tested without files or servers. It knows T-SQL's lexical rules that
-/// matter for splitting: '...' strings (<c>''</c> inside), "..." and [...] identifiers (<c>""</c>
-/// and <c>]]</c> inside), -- comments and nested /* */ comments. A line is a GO or sqlcmd line
-/// only when it starts in code; $(NAME) is replaced in code, strings and identifiers, never in
-/// comments. Text is kept as it was written (line ends included), so server line numbers map back
-/// to file lines.
+/// The sqlcmd batch parser, with its state explicit (as go-sqlcmd's Batch is), so that it is
+/// tested without files or servers. It knows T-SQL's lexical rules that matter for splitting:
+/// '...' strings (<c>''</c> inside), "..." and [...] identifiers (<c>""</c> and <c>]]</c> inside),
+/// -- comments and nested /* */ comments. A line is a GO or sqlcmd line only when it starts in
+/// code; $(NAME) is replaced in code, strings and identifiers, never in comments. Text is kept as
+/// it was written (line ends included), so server line numbers map back to file lines.
 /// </summary>
+/// <remarks>
+/// Two ways in, one set of rules: <see cref="Feed"/> takes one line at a time; the batch reader
+/// hands the parser a decoded block instead (<see cref="Next"/>), which it scans with vectorised
+/// searches for the characters that matter in the current state (quotes, brackets, comment
+/// openers, <c>$</c>, line ends), looking at a line's start only in code, for GO and sqlcmd
+/// commands. A batch that is one run of one file (up to 1 Mi characters) stays where it was
+/// decoded until its string is made: its text is copied once.
+/// </remarks>
 public sealed class BatchParser
 {
-    /// <summary>Above this capacity (in characters) the batch buffer is dropped after its batch rather than reused.</summary>
-    private const int KeptCapacity = 1024 * 1024;
+    /// <summary>
+    /// The largest window a batch is held in place in (1 Mi characters, 2 MB): a larger batch
+    /// goes on in the chunks of the batch buffer, which are reused by the batches that follow,
+    /// so that a batch of 50 MB costs about its size once while it is read.
+    /// </summary>
+    private const int MaxHeldInPlace = 1024 * 1024;
 
     private static readonly SearchValues<char> CodeStops = SearchValues.Create("'\"[-/$");
     private static readonly SearchValues<char> StringStops = SearchValues.Create("'$");
@@ -83,7 +92,21 @@ public sealed class BatchParser
     private static readonly SearchValues<char> BracketStops = SearchValues.Create("]$");
     private static readonly SearchValues<char> CommentStops = SearchValues.Create("/*");
 
-    private StringBuilder text = new();
+    // The same, with the line ends: a block holds many lines.
+    private static readonly SearchValues<char> CodeScan = SearchValues.Create("'\"[-/$\r\n");
+    private static readonly SearchValues<char> StringScan = SearchValues.Create("'$\r\n");
+    private static readonly SearchValues<char> QuotedScan = SearchValues.Create("\"$\r\n");
+    private static readonly SearchValues<char> BracketScan = SearchValues.Create("]$\r\n");
+    private static readonly SearchValues<char> CommentScan = SearchValues.Create("/*\r\n");
+
+    // The batch text, when it is not held in place in a window (see resident).
+    private readonly TextChunks text = new();
+
+    // The batch text while it is one run of one window: [residentStart, residentEnd) of resident.Buffer.
+    private TextWindow? resident;
+    private int residentStart;
+    private int residentEnd;
+
     private readonly List<BatchSegment> segments = [];
     private readonly List<Range> secrets = [];
     private readonly SqlCmdVariables variables;
@@ -91,6 +114,14 @@ public sealed class BatchParser
     private int batchLines;
     private string segmentFile = string.Empty;
     private int segmentNextLine;
+    private bool segmentPending = true;
+    private TextWindow? window;
+    private bool lineComment;
+    private bool terminatorOwed;
+
+    // Characters that $(NAME) values added to the current line beyond the references they
+    // replace: the limit counts a line as written, its batch as substituted (as when fed lines).
+    private long lineGrowth;
     private int commentDepth;
     private string file = string.Empty;
     private int lineNumber;
@@ -101,6 +132,21 @@ public sealed class BatchParser
     {
         this.variables = variables;
         this.substitute = substitute;
+    }
+
+    private enum LineStart
+    {
+        NeedMore,
+        Text,
+        Skipped,
+        Command,
+    }
+
+    private enum ScanStop
+    {
+        NeedMore,
+        LineStart,
+        End,
     }
 
     /// <summary>The lexical state after the last line.</summary>
@@ -116,7 +162,10 @@ public sealed class BatchParser
     public bool HasText => batchLines > 0;
 
     /// <summary>Characters in the current batch (the reader bounds it).</summary>
-    public int PendingLength => text.Length;
+    public int PendingLength => (resident is null ? text.Length : residentEnd - residentStart) + (terminatorOwed ? lastTerminator.Length : 0);
+
+    /// <summary>The longest batch, in characters (<see cref="BatchReaderOptions.MaxBatchLength"/>): <see cref="Next"/> throws <see cref="LineTooLongException"/> past it.</summary>
+    internal int MaxLength { get; init; } = int.MaxValue;
 
     /// <summary>
     /// Reads one line: <paramref name="line"/> without its end, <paramref name="terminator"/> the end
@@ -137,19 +186,9 @@ public sealed class BatchParser
                     return ParsedLine.BlankLine;
                 }
             }
-            else if ((line[first] | 0x20) == 'g' && IsGoStart(line, first))
+            else if (Classify(line, first) is { } command)
             {
-                return new ParsedLine(LineKind.Go, GoCount: ReadGoCount(line[(first + 2)..]));
-            }
-            else if (line[first] == ':' && !(first + 1 < line.Length && line[first + 1] == ':'))
-            {
-                // '::' opens T-SQL's legacy function syntax (::fn_...), never a sqlcmd command.
-                return ReadCommand(line[(first + 1)..]);
-            }
-            else if (MayStartBareCommand(line[first]) && IsBareCommand(line[first..]))
-            {
-                // sqlcmd reads EXIT, QUIT, RESET, ED and !! without a colon at the start of a line.
-                return ReadCommand(line[first..]);
+                return command;
             }
         }
 
@@ -157,13 +196,109 @@ public sealed class BatchParser
         return ParsedLine.TextLine;
     }
 
+    /// <summary>
+    /// Reads <paramref name="source"/> (a file named <paramref name="fileName"/>) up to its next
+    /// line that is not T-SQL text (GO, a sqlcmd command), the text before it added to the batch;
+    /// false at the end of the source. Throws <see cref="BatchScriptException"/> as
+    /// <see cref="Feed"/> does, <see cref="LineTooLongException"/> when the batch or a line passes
+    /// <see cref="MaxLength"/> (at the source's line <see cref="TextWindow.LineNumber"/> + 1).
+    /// </summary>
+    internal bool Next(TextWindow source, string fileName, out ParsedLine parsed)
+    {
+        file = fileName;
+        if (!ReferenceEquals(source, window))
+        {
+            // Another file (an include, or back from one): its lines are a new run of the batch.
+            window = source;
+            segmentPending = true;
+        }
+
+        char[] b = source.Buffer;
+        int p = source.Position;
+        int e = source.End;
+        int runStart = p;
+        while (true)
+        {
+            if (source.AtLineStart)
+            {
+                if (p == e)
+                {
+                    if (!source.Eof)
+                    {
+                        Refill(source, ref b, ref p, ref e, ref runStart);
+                        continue;
+                    }
+
+                    Flush(source, runStart, p);
+                    source.Position = p;
+                    parsed = default;
+                    return false;
+                }
+
+                if (State == ParserState.Code)
+                {
+                    switch (AtLineStart(source, b, ref p, e, ref runStart, out parsed))
+                    {
+                        case LineStart.NeedMore:
+                            Refill(source, ref b, ref p, ref e, ref runStart);
+                            continue;
+                        case LineStart.Skipped:
+                            continue;
+                        case LineStart.Command:
+                            source.Position = p;
+                            return true;
+                    }
+                }
+                else
+                {
+                    // A line inside a string, identifier or comment: text, within the batch's run.
+                    batchLines++;
+                }
+
+                source.AtLineStart = false;
+            }
+            else if (p == e)
+            {
+                if (!source.Eof)
+                {
+                    Refill(source, ref b, ref p, ref e, ref runStart);
+                    continue;
+                }
+
+                // The last line of a file has no end; when a :r include ends so, the batch goes on in
+                // the including file and needs one (the last one seen, to keep the file's style).
+                if ((long)PendingLength + (p - runStart) - lineGrowth > MaxLength)
+                {
+                    throw new LineTooLongException();
+                }
+
+                Flush(source, runStart, p);
+                runStart = p;
+                lineGrowth = 0;
+                terminatorOwed = true;
+                lineComment = false;
+                source.LineNumber++;
+                source.AtLineStart = true;
+                continue;
+            }
+
+            if (Scan(source, b, ref p, e, ref runStart) == ScanStop.NeedMore)
+            {
+                Refill(source, ref b, ref p, ref e, ref runStart);
+            }
+        }
+    }
+
     /// <summary>Empties the current batch (RESET, or EXIT that discards it).</summary>
     public void Discard()
     {
         text.Clear();
+        resident = null;
+        terminatorOwed = false;
         segments.Clear();
         secrets.Clear();
         batchLines = 0;
+        segmentPending = true;
     }
 
     /// <summary>
@@ -171,22 +306,562 @@ public sealed class BatchParser
     /// </summary>
     public Batch? Complete(int index, int count, bool exitOnError)
     {
-        int length = text.Length;
-        while (length > 0 && char.IsWhiteSpace(text[length - 1]))
+        // An end owed to a file's last line is white space at the end: trimmed, so never written.
+        int length;
+        string? batchText = null;
+        if (resident is not null)
         {
-            length--;
+            var held = resident.Buffer.AsSpan(residentStart, residentEnd - residentStart);
+            length = held.Length;
+            while (length > 0 && char.IsWhiteSpace(held[length - 1]))
+            {
+                length--;
+            }
+
+            batchText = length == 0 ? null : new string(held[..length]);
+        }
+        else
+        {
+            length = text.TrimmedLength();
+            batchText = length == 0 ? null : text.ToString(length);
         }
 
-        Batch? batch = length == 0 ? null : new Batch(index, count, text.ToString(0, length), exitOnError, segments.ToArray(), ClipSecrets(length));
-        if (text.Capacity > KeptCapacity)
+        Batch? batch = batchText is null ? null : new Batch(index, count, batchText, exitOnError, segments.ToArray(), ClipSecrets(length));
+        if (length <= TextWindow.BlockSize)
         {
-            // Clearing keeps a builder's capacity: after a huge batch, its memory would stay held.
-            text = new StringBuilder();
+            // The memory taken by a huge batch is kept while huge batches follow (they reuse it),
+            // given back after the first batch that fits in a block.
+            window?.ReleaseGrown();
+            text.Release();
         }
 
         Discard();
         return batch;
     }
+
+    /// <summary>Gives back the memory a large batch took (its chunks, a grown window): the caller is done with it.</summary>
+    internal void ReleaseBuffers()
+    {
+        text.Release();
+        window?.ReleaseGrown();
+    }
+
+    /// <summary>Looks at a line that starts in code: a blank line before any text, GO, a sqlcmd command, or text.</summary>
+    private LineStart AtLineStart(TextWindow source, char[] b, ref int p, int e, ref int runStart, out ParsedLine parsed)
+    {
+        parsed = default;
+        int i = p;
+        while (i < e && b[i] is not ('\n' or '\r') && char.IsWhiteSpace(b[i]))
+        {
+            i++;
+        }
+
+        if (i == e && !source.Eof)
+        {
+            return LineStart.NeedMore;
+        }
+
+        bool blank = i == e || b[i] is '\n' or '\r';
+        if (!blank && !MayStartCommand(b[i]))
+        {
+            TextLineBegins(source);
+            return LineStart.Text;
+        }
+
+        if (blank && batchLines > 0)
+        {
+            TextLineBegins(source);
+            return LineStart.Text;
+        }
+
+        // A command, maybe: the whole line is needed.
+        int k = b.AsSpan(i, e - i).IndexOfAny('\r', '\n');
+        if (k < 0 && !source.Eof)
+        {
+            return LineStart.NeedMore;
+        }
+
+        int lineEnd = k < 0 ? e : i + k;
+        int terminator = 0;
+        if (lineEnd < e)
+        {
+            if (b[lineEnd] == '\n')
+            {
+                terminator = 1;
+            }
+            else if (lineEnd + 1 < e)
+            {
+                terminator = b[lineEnd + 1] == '\n' ? 2 : 1;
+            }
+            else if (!source.Eof)
+            {
+                return LineStart.NeedMore;
+            }
+            else
+            {
+                terminator = 1;
+            }
+        }
+
+        // Every line counts against the limit, a GO or command line too (as when lines were fed one by one).
+        if ((long)PendingLength + (p - runStart) + (lineEnd - p) + terminator > MaxLength)
+        {
+            throw new LineTooLongException();
+        }
+
+        lineNumber = source.LineNumber + 1;
+        var line = b.AsSpan(p, lineEnd - p);
+        ParsedLine? command = blank ? null : Classify(line, i - p);
+        if (!blank && command is null)
+        {
+            TextLineBegins(source);
+            return LineStart.Text;
+        }
+
+        Flush(source, runStart, p);
+        p = lineEnd + terminator;
+        runStart = p;
+        source.LineNumber++;
+        if (blank)
+        {
+            return LineStart.Skipped;
+        }
+
+        parsed = command!.Value;
+        segmentPending = true;
+        return LineStart.Command;
+    }
+
+    /// <summary>
+    /// Scans text from <paramref name="p"/>: to the end of a line that ends in code (the next
+    /// line's start must be looked at), to the end of the block, or to a character whose meaning
+    /// depends on the next one, not read yet (NeedMore: <paramref name="p"/> stays on it).
+    /// </summary>
+    private ScanStop Scan(TextWindow source, char[] b, ref int p, int e, ref int runStart)
+    {
+        bool eof = source.Eof;
+        while (true)
+        {
+            if (p >= e)
+            {
+                return ScanStop.End;
+            }
+
+            int k;
+            switch (State)
+            {
+                case ParserState.Code:
+                    if (lineComment)
+                    {
+                        // A -- comment runs to the end of the line: nothing in it counts.
+                        k = b.AsSpan(p, e - p).IndexOfAny('\r', '\n');
+                        if (k < 0)
+                        {
+                            p = e;
+                            return ScanStop.End;
+                        }
+
+                        p += k;
+                        break;
+                    }
+
+                    k = b.AsSpan(p, e - p).IndexOfAny(CodeScan);
+                    if (k < 0)
+                    {
+                        p = e;
+                        return ScanStop.End;
+                    }
+
+                    p += k;
+                    switch (b[p])
+                    {
+                        case '\'':
+                            Open(ParserState.String, source);
+                            p++;
+                            continue;
+                        case '"':
+                            Open(ParserState.QuotedIdentifier, source);
+                            p++;
+                            continue;
+                        case '[':
+                            Open(ParserState.BracketedIdentifier, source);
+                            p++;
+                            continue;
+                        case '-':
+                            if (p + 1 == e && !eof)
+                            {
+                                return ScanStop.NeedMore;
+                            }
+
+                            if (p + 1 < e && b[p + 1] == '-')
+                            {
+                                lineComment = true;
+                                p += 2;
+                            }
+                            else
+                            {
+                                p++;
+                            }
+
+                            continue;
+                        case '/':
+                            if (p + 1 == e && !eof)
+                            {
+                                return ScanStop.NeedMore;
+                            }
+
+                            if (p + 1 < e && b[p + 1] == '*')
+                            {
+                                Open(ParserState.BlockComment, source);
+                                commentDepth = 1;
+                                p += 2;
+                            }
+                            else
+                            {
+                                p++;
+                            }
+
+                            continue;
+                        case '$':
+                            if (!Dollar(source, b, ref p, e, ref runStart))
+                            {
+                                return ScanStop.NeedMore;
+                            }
+
+                            continue;
+                    }
+
+                    break;
+                case ParserState.String:
+                case ParserState.QuotedIdentifier:
+                case ParserState.BracketedIdentifier:
+                {
+                    char close = State == ParserState.String ? '\'' : State == ParserState.QuotedIdentifier ? '"' : ']';
+                    k = b.AsSpan(p, e - p).IndexOfAny(State == ParserState.String ? StringScan : State == ParserState.QuotedIdentifier ? QuotedScan : BracketScan);
+                    if (k < 0)
+                    {
+                        p = e;
+                        return ScanStop.End;
+                    }
+
+                    p += k;
+                    char c = b[p];
+                    if (c == close)
+                    {
+                        if (p + 1 == e && !eof)
+                        {
+                            // '' or ]] (still inside) or the end: the next character tells.
+                            return ScanStop.NeedMore;
+                        }
+
+                        if (p + 1 < e && b[p + 1] == close)
+                        {
+                            p += 2;
+                        }
+                        else
+                        {
+                            State = ParserState.Code;
+                            p++;
+                        }
+
+                        continue;
+                    }
+
+                    if (c == '$')
+                    {
+                        if (!Dollar(source, b, ref p, e, ref runStart))
+                        {
+                            return ScanStop.NeedMore;
+                        }
+
+                        continue;
+                    }
+
+                    break;
+                }
+
+                default:
+                {
+                    k = b.AsSpan(p, e - p).IndexOfAny(CommentScan);
+                    if (k < 0)
+                    {
+                        p = e;
+                        return ScanStop.End;
+                    }
+
+                    p += k;
+                    char c = b[p];
+                    if (c is '/' or '*')
+                    {
+                        if (p + 1 == e && !eof)
+                        {
+                            return ScanStop.NeedMore;
+                        }
+
+                        if (c == '/' && p + 1 < e && b[p + 1] == '*')
+                        {
+                            commentDepth++;
+                            p += 2;
+                        }
+                        else if (c == '*' && p + 1 < e && b[p + 1] == '/')
+                        {
+                            p += 2;
+                            if (--commentDepth == 0)
+                            {
+                                State = ParserState.Code;
+                            }
+                        }
+                        else
+                        {
+                            p++;
+                        }
+
+                        continue;
+                    }
+
+                    break;
+                }
+            }
+
+            // b[p] ends a line: CRLF, LF or CR (a CR at the end of the block may be half of a CRLF).
+            int terminator = 1;
+            if (b[p] == '\r')
+            {
+                if (p + 1 < e)
+                {
+                    terminator = b[p + 1] == '\n' ? 2 : 1;
+                }
+                else if (!eof)
+                {
+                    return ScanStop.NeedMore;
+                }
+            }
+
+            if ((long)PendingLength + (p + terminator - runStart) - lineGrowth > MaxLength)
+            {
+                throw new LineTooLongException();
+            }
+
+            lineGrowth = 0;
+
+            if (terminator != lastTerminator.Length || b[p] != lastTerminator[0])
+            {
+                lastTerminator = terminator == 2 ? "\r\n" : b[p] == '\n' ? "\n" : "\r";
+            }
+
+            p += terminator;
+            source.LineNumber++;
+            lineComment = false;
+            if (State == ParserState.Code)
+            {
+                // Most lines of code start with text: seen here without leaving the scan (the
+                // batch has text, so no segment starts); anything else is for AtLineStart.
+                int q = p;
+                while (q < e && b[q] is ' ' or '\t')
+                {
+                    q++;
+                }
+
+                if (q < e && b[q] is var first && (first < 128 ? first > ' ' : !char.IsWhiteSpace(first)) && !MayStartCommand(first))
+                {
+                    batchLines++;
+                    p = q;
+                    continue;
+                }
+
+                source.AtLineStart = true;
+                return ScanStop.LineStart;
+            }
+
+            if (p < e)
+            {
+                batchLines++;
+            }
+            else
+            {
+                source.AtLineStart = true;
+                return ScanStop.End;
+            }
+        }
+    }
+
+    /// <summary>At a '$' in code, a string or an identifier: replaces $(NAME); false when the rest of the line is not read yet.</summary>
+    private bool Dollar(TextWindow source, char[] b, ref int p, int e, ref int runStart)
+    {
+        if (!substitute)
+        {
+            p++;
+            return true;
+        }
+
+        if (p + 1 == e)
+        {
+            if (!source.Eof)
+            {
+                return false;
+            }
+
+            p++;
+            return true;
+        }
+
+        if (b[p + 1] != '(')
+        {
+            p++;
+            return true;
+        }
+
+        int k = b.AsSpan(p, e - p).IndexOfAny('\r', '\n');
+        if (k < 0 && !source.Eof)
+        {
+            return false;
+        }
+
+        int lineEnd = k < 0 ? e : p + k;
+        if (lineEnd + 1 == e && b[lineEnd] == '\r' && !source.Eof)
+        {
+            // The limit below counts the line's end: CR or CRLF.
+            return false;
+        }
+
+        lineNumber = source.LineNumber + 1;
+        int after;
+        string value;
+        bool secret;
+        try
+        {
+            after = Expand(b.AsSpan(p, lineEnd - p), out value, out secret);
+        }
+        catch (BatchScriptException)
+        {
+            // Fed lines were measured against the limit before they were read: that error comes first.
+            int terminator = lineEnd == e ? 0 : b[lineEnd] == '\r' && lineEnd + 1 < e && b[lineEnd + 1] == '\n' ? 2 : 1;
+            if ((long)PendingLength + (lineEnd + terminator - runStart) - lineGrowth > MaxLength)
+            {
+                throw new LineTooLongException();
+            }
+
+            throw;
+        }
+
+        Flush(source, runStart, p);
+        AppendValue(value, secret);
+        lineGrowth += value.Length - after;
+        p += after;
+        runStart = p;
+        return true;
+    }
+
+    /// <summary>Hands the parser more of the source; everything the parser holds in the window moves with it.</summary>
+    private void Refill(TextWindow source, ref char[] b, ref int p, ref int e, ref int runStart)
+    {
+        Flush(source, runStart, p);
+        if (PendingLength - lineGrowth > MaxLength)
+        {
+            throw new LineTooLongException();
+        }
+
+        bool held = ReferenceEquals(resident, source);
+        if (held && (residentEnd != p || (source.End - residentStart >= source.Buffer.Length && source.Buffer.Length >= MaxHeldInPlace)))
+        {
+            // Lines that are not text (GO n, sqlcmd commands) follow the batch held in place: it
+            // will not be one run, and the window should not keep them. Or the batch fills the
+            // largest window it may be held in: it goes on in the builder, the window shrinks back.
+            Prepare();
+            held = false;
+            source.ReleaseGrown();
+        }
+
+        source.Position = p;
+        int moved = source.Fill(held ? residentStart : p);
+        if (held)
+        {
+            residentStart -= moved;
+            residentEnd -= moved;
+        }
+
+        b = source.Buffer;
+        p = source.Position;
+        e = source.End;
+        runStart = p;
+    }
+
+    /// <summary>Adds [<paramref name="from"/>, <paramref name="to"/>) of the window to the batch: in place when it continues the batch's run.</summary>
+    private void Flush(TextWindow source, int from, int to)
+    {
+        if (to <= from)
+        {
+            return;
+        }
+
+        if (ReferenceEquals(resident, source) && residentEnd == from && !terminatorOwed)
+        {
+            residentEnd = to;
+            return;
+        }
+
+        if (resident is null && text.Length == 0 && !terminatorOwed)
+        {
+            resident = source;
+            residentStart = from;
+            residentEnd = to;
+            return;
+        }
+
+        AppendText(source.Buffer.AsSpan(from, to - from));
+    }
+
+    /// <summary>A line of text begins: counted, and the first of a run of the batch starts a segment.</summary>
+    private void TextLineBegins(TextWindow source)
+    {
+        batchLines++;
+        if (segmentPending)
+        {
+            segments.Add(new BatchSegment(batchLines, file, source.LineNumber + 1));
+            segmentPending = false;
+        }
+    }
+
+    private void AppendValue(string value, bool secret)
+    {
+        Prepare();
+        if (secret)
+        {
+            // Kept apart so that the log, the console and the checksum see ******** instead.
+            secrets.Add(new Range(text.Length, text.Length + value.Length));
+        }
+
+        Write(value);
+    }
+
+    /// <summary>Appends to the batch buffer, after the text held in place, if any, and an owed line end.</summary>
+    private void AppendText(ReadOnlySpan<char> chars)
+    {
+        Prepare();
+        Write(chars);
+    }
+
+    /// <summary>
+    /// The batch is no longer one run of one window: the text held in place moves into the batch
+    /// buffer, then the line end owed to a file's last line, if any.
+    /// </summary>
+    private void Prepare()
+    {
+        if (resident is not null)
+        {
+            var held = resident.Buffer.AsSpan(residentStart, residentEnd - residentStart);
+            resident = null;
+            Write(held);
+        }
+
+        if (terminatorOwed)
+        {
+            terminatorOwed = false;
+            Write(lastTerminator);
+        }
+    }
+
+    private void Write(ReadOnlySpan<char> chars) => text.Append(chars);
 
     private void Append(ReadOnlySpan<char> line, ReadOnlySpan<char> terminator)
     {
@@ -299,25 +974,15 @@ public sealed class BatchParser
             }
         }
 
-        // The last line of a file has no end; when a :r include ends so, the batch goes on in the
-        // including file and needs one (the last one seen, to keep the file's style).
+        AppendText(line[copied..]);
         if (terminator.IsEmpty)
         {
-            text.Append(line[copied..]);
-            text.Append(lastTerminator);
+            // The last line of a file has no end: the batch may go on in the including file.
+            AppendText(lastTerminator);
             return;
         }
 
-        if (Unsafe.AreSame(ref Unsafe.Add(ref MemoryMarshal.GetReference(line), line.Length), ref MemoryMarshal.GetReference(terminator)))
-        {
-            // The line source hands out the end right after the line: one copy for both.
-            text.Append(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref MemoryMarshal.GetReference(line), copied), line.Length - copied + terminator.Length));
-        }
-        else
-        {
-            text.Append(line[copied..]);
-            text.Append(terminator);
-        }
+        AppendText(terminator);
 
         // Line ends are CRLF, LF or CR: the length and first character tell them apart.
         if (terminator.Length != lastTerminator.Length || terminator[0] != lastTerminator[0])
@@ -350,7 +1015,7 @@ public sealed class BatchParser
         return i + 1;
     }
 
-    /// <summary>At a '$': replaces $(NAME) by its value; returns the index after it.</summary>
+    /// <summary>At a '$' of a fed line: replaces $(NAME) by its value; returns the index after it.</summary>
     private int Variable(ReadOnlySpan<char> line, int i, ref int copied)
     {
         if (!substitute || i + 1 >= line.Length || line[i + 1] != '(')
@@ -358,7 +1023,20 @@ public sealed class BatchParser
             return i + 1;
         }
 
-        int nameStart = i + 2;
+        int after = i + Expand(line[i..], out string value, out bool secret);
+        AppendText(line[copied..i]);
+        AppendValue(value, secret);
+        copied = after;
+        return after;
+    }
+
+    /// <summary>
+    /// <paramref name="line"/> starts with "$(" and runs to the end of its line: the value of the
+    /// variable it names and the length of the reference; a typed error when it is malformed or unset.
+    /// </summary>
+    private int Expand(ReadOnlySpan<char> line, out string value, out bool secret)
+    {
+        const int nameStart = 2;
         int end = nameStart;
         while (end < line.Length && SqlCmdVariables.IsNameChar(line[end]))
         {
@@ -367,25 +1045,17 @@ public sealed class BatchParser
 
         if (end == nameStart || end >= line.Length || line[end] != ')')
         {
-            int stop = line[i..].IndexOfAny(' ', '\t') is var space and >= 0 ? i + space : line.Length;
-            throw new BatchScriptException(BatchErrorKind.MalformedVariable, file, lineNumber, line[i..Math.Min(stop, i + 40)].ToString());
+            int stop = line.IndexOfAny(' ', '\t') is var space and >= 0 ? space : line.Length;
+            throw new BatchScriptException(BatchErrorKind.MalformedVariable, file, lineNumber, line[..Math.Min(stop, 40)].ToString());
         }
 
         var name = line[nameStart..end];
-        if (!variables.TryGet(name, out string value))
+        if (!variables.TryGet(name, out value))
         {
             throw new BatchScriptException(BatchErrorKind.UndefinedVariable, file, lineNumber, name.ToString());
         }
 
-        text.Append(line[copied..i]);
-        if (variables.IsSecret(name))
-        {
-            // Kept apart so that the log, the console and the checksum see ******** instead.
-            secrets.Add(new Range(text.Length, text.Length + value.Length));
-        }
-
-        text.Append(value);
-        copied = end + 1;
+        secret = variables.IsSecret(name);
         return end + 1;
     }
 
@@ -394,6 +1064,18 @@ public sealed class BatchParser
         State = state;
         OpenedFile = file;
         OpenedLine = lineNumber;
+    }
+
+    private void Open(ParserState state, TextWindow source)
+    {
+        State = state;
+        if (!ReferenceEquals(OpenedFile, file))
+        {
+            // Written only when it changes: a reference store costs a write barrier, at every quote.
+            OpenedFile = file;
+        }
+
+        OpenedLine = source.LineNumber + 1;
     }
 
     private static int FirstNonBlank(ReadOnlySpan<char> line)
@@ -407,6 +1089,32 @@ public sealed class BatchParser
         }
 
         return -1;
+    }
+
+    /// <summary>The first characters of GO, sqlcmd commands (':') and the bare ones: a cheap test at each line's start.</summary>
+    private static bool MayStartCommand(char c) => (c | 0x20) is 'g' or 'e' or 'q' or 'r' || c is ':' or '!';
+
+    /// <summary>A line starting in code, its first non-blank character at <paramref name="first"/>: GO, a sqlcmd command, or null for text.</summary>
+    private ParsedLine? Classify(ReadOnlySpan<char> line, int first)
+    {
+        if ((line[first] | 0x20) == 'g' && IsGoStart(line, first))
+        {
+            return new ParsedLine(LineKind.Go, GoCount: ReadGoCount(line[(first + 2)..]));
+        }
+
+        if (line[first] == ':' && !(first + 1 < line.Length && line[first + 1] == ':'))
+        {
+            // '::' opens T-SQL's legacy function syntax (::fn_...), never a sqlcmd command.
+            return ReadCommand(line[(first + 1)..]);
+        }
+
+        if (MayStartBareCommand(line[first]) && IsBareCommand(line[first..]))
+        {
+            // sqlcmd reads EXIT, QUIT, RESET, ED and !! without a colon at the start of a line.
+            return ReadCommand(line[first..]);
+        }
+
+        return null;
     }
 
     /// <summary>GO followed by nothing or white space (GOTO, GO; and GO-- are T-SQL text, as sqlcmd reads them).</summary>
@@ -610,20 +1318,25 @@ public sealed class BatchParser
             return value.ToString();
         }
 
-        int mark = text.Length;
-        int marks = secrets.Count;
+        var result = new StringBuilder(value.Length);
         int copied = 0;
         int i = 0;
         while (i < value.Length)
         {
-            i = value[i] == '$' ? Variable(value, i, ref copied) : i + 1;
+            if (value[i] == '$' && i + 1 < value.Length && value[i + 1] == '(')
+            {
+                int after = i + Expand(value[i..], out string replacement, out _);
+                result.Append(value[copied..i]).Append(replacement);
+                copied = after;
+                i = after;
+            }
+            else
+            {
+                i++;
+            }
         }
 
-        text.Append(value[copied..]);
-        string result = text.ToString(mark, text.Length - mark);
-        text.Length = mark;
-        secrets.RemoveRange(marks, secrets.Count - marks);
-        return result;
+        return result.Append(value[copied..]).ToString();
     }
 
     /// <summary>

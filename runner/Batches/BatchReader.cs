@@ -60,13 +60,13 @@ public sealed class BatchReader(BatchReaderOptions options)
     private IEnumerable<BatchSlot> Read(string name, string baseDirectory, Func<TextReader> open, string fullPath, BatchSlot slot)
     {
         var variables = new SqlCmdVariables(options.Variables, options.SecretVariables);
-        var parser = new BatchParser(variables, options.SubstituteVariables);
+        var parser = new BatchParser(variables, options.SubstituteVariables) { MaxLength = options.MaxBatchLength };
         var stack = new Stack<Frame>();
         bool exitOnError = false;
         int index = 0;
         try
         {
-            stack.Push(new Frame(name, fullPath, baseDirectory, new LineSource(open(), maxLineLength: options.MaxBatchLength)));
+            stack.Push(new Frame(name, fullPath, baseDirectory, new TextWindow(open(), options.MaxBatchLength)));
             while (stack.Count > 0)
             {
                 var frame = stack.Peek();
@@ -94,6 +94,7 @@ public sealed class BatchReader(BatchReaderOptions options)
                             yield return slot;
                             if (large)
                             {
+                                parser.ReleaseBuffers();
                                 ReleaseLargeBatch();
                             }
                         }
@@ -165,19 +166,9 @@ public sealed class BatchReader(BatchReaderOptions options)
     {
         try
         {
-            if (!frame.Source.TryRead(out var line, out var terminator))
-            {
-                parsed = default;
-                return false;
-            }
-
-            if ((long)parser.PendingLength + line.Length + terminator.Length > options.MaxBatchLength)
-            {
-                throw new BatchScriptException(BatchErrorKind.BatchTooLarge, frame.Name, frame.Source.LineNumber, Limit());
-            }
-
-            parsed = parser.Feed(line, terminator, frame.Name, frame.Source.LineNumber);
-            return true;
+            // The text up to the next GO or sqlcmd line goes into the batch; the line limit and the
+            // batch limit are the parser's (a LineTooLongException at the line that passes them).
+            return parser.Next(frame.Source, frame.Name, out parsed);
         }
         catch (LineTooLongException)
         {
@@ -210,7 +201,7 @@ public sealed class BatchReader(BatchReaderOptions options)
         }
 
         var reader = OpenFile(fullPath, fullPath, from.Name, from.Source.LineNumber);
-        return new Frame(fullPath, fullPath, Path.GetDirectoryName(fullPath)!, new LineSource(reader, maxLineLength: options.MaxBatchLength));
+        return new Frame(fullPath, fullPath, Path.GetDirectoryName(fullPath)!, new TextWindow(reader, options.MaxBatchLength));
     }
 
     private TextReader OpenFile(string fullPath, string name, string? includedFrom, int line)
@@ -252,5 +243,5 @@ public sealed class BatchReader(BatchReaderOptions options)
         parser.OpenedFile,
         parser.OpenedLine);
 
-    private sealed record Frame(string Name, string FullPath, string Directory, LineSource Source);
+    private sealed record Frame(string Name, string FullPath, string Directory, TextWindow Source);
 }
