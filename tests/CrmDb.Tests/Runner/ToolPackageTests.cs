@@ -129,6 +129,19 @@ public sealed class ToolPackageTests
         AssertRuntimeTarget(windows, "win-x64");
     }
 
+    [SkippableTheory]
+    [InlineData("crmdb.linux-x64", "linux-x64")]
+    [InlineData("crmdb.win-x64", "win-x64")]
+    [InlineData("crmdb.any", "any")]
+    public void Each_package_runs_with_the_tiering_settings_docs_benchmarks_measured(string id, string rid)
+    {
+        using var package = Open(Feed(), id);
+        using var config = JsonDocument.Parse(Read(package.GetEntry($"tools/net10.0/{rid}/crmdb.runtimeconfig.json")!));
+        var properties = config.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
+        Assert.False(properties.GetProperty("System.Runtime.TieredPGO").GetBoolean());
+        Assert.Equal(5, properties.GetProperty("System.Runtime.TieredCompilation.CallCountingDelayMs").GetInt32());
+    }
+
     [SkippableFact]
     public void Every_package_ships_the_same_DACPACs_publish_profile_tsqlt_classes_and_GesCom_fixture()
     {
