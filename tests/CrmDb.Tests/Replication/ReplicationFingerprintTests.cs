@@ -46,6 +46,7 @@ public sealed class ReplicationFingerprintTests
         string attributesMoved = GesCom.Replace("no=\"2\" name=\"CT_NumPayeur\"", "name=\"CT_NumPayeur\" no=\"2\"", StringComparison.Ordinal);
 
         Assert.Equal(ReplicationFingerprint.Length, Of(Column).Length);
+        // Two computations of the same input agree (nothing of the moment, such as a time or a random salt, goes in).
         Assert.Equal(Of(Column), Of(Column));
         Assert.Equal(Of(Column), Of(Column, gescom: reordered));
         Assert.Equal(Of(Column), Of(Column, gescom: attributesMoved));

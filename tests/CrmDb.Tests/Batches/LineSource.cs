@@ -1,6 +1,10 @@
-namespace CrmDb.Runner.Batches;
+using CrmDb.Runner.Batches;
+
+namespace CrmDb.Tests.Batches;
 
 /// <summary>
+/// The reader's line source before it scanned decoded blocks (BatchParser.Next), kept here as the
+/// reference that BlockScanTests feeds the parser from, line by line.
 /// Reads lines from a <see cref="TextReader"/> into one reusable buffer and hands them out as
 /// spans with their line end (CRLF, LF or CR) kept: no string per line, and memory bounded by
 /// the longest line.
@@ -110,27 +114,5 @@ public sealed class LineSource : IDisposable
         }
 
         end += read;
-    }
-}
-
-/// <summary>A line longer than the <see cref="LineSource"/> allows.</summary>
-public sealed class LineTooLongException : IOException
-{
-    /// <summary>Creates the exception.</summary>
-    public LineTooLongException()
-        : base("line too long")
-    {
-    }
-
-    /// <summary>Creates the exception with a message.</summary>
-    public LineTooLongException(string message)
-        : base(message)
-    {
-    }
-
-    /// <summary>Creates the exception with a message and a cause.</summary>
-    public LineTooLongException(string message, Exception innerException)
-        : base(message, innerException)
-    {
     }
 }
