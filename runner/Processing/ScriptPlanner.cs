@@ -122,12 +122,16 @@ public static class ScriptPlanner
         bool endsRun = false;
         try
         {
-            // The batch lives only in PlanBatch's frame: this method, run once a script and so left
-            // at its first JIT tier (which keeps every local alive), never holds one while the next is read.
+            // The batch lives only in PlanBatch's frame, which takes it from the enumerator: this
+            // method, run once a script and so left at its first JIT tier (which keeps every local
+            // and temporary alive to its end), never holds one while the next is read.
+            var kept = listing is null ? digests : null;
+            var sink = listing?.Sink;
+            int index = listing?.Script ?? 0;
             using var batches = new BatchReader(options).Read(script.Path).GetEnumerator();
             while (batches.MoveNext())
             {
-                if (!PlanBatch(batches.Current, hash, listing is null ? digests : null, tokensAllowed, ref hasTokens))
+                if (!PlanBatch(batches, hash, kept, tokensAllowed, ref hasTokens, sink, index))
                 {
                     endsRun = true;
                     hash.AppendData("\u0000EXIT\u0000"u8);
@@ -135,7 +139,6 @@ public static class ScriptPlanner
                 }
 
                 count++;
-                listing?.Sink.Add(listing.Value.Script, batches.Current);
             }
 
             return new ScriptPlan(script, count, Convert.ToHexString(hash.GetHashAndReset()), hasTokens, null) { BatchDigests = digests, EndsRun = endsRun };
@@ -146,10 +149,14 @@ public static class ScriptPlanner
         }
     }
 
-    /// <summary>Hashes one batch and checks its tokens; false when it is the EXIT or QUIT that ends the run.</summary>
+    /// <summary>
+    /// Hashes the current batch of <paramref name="batches"/>, checks its tokens and hands it to
+    /// <paramref name="sink"/>, if any; false when it is the EXIT or QUIT that ends the run.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static bool PlanBatch(Batch batch, IncrementalHash hash, List<byte[]>? digests, bool tokensAllowed, ref bool hasTokens)
+    private static bool PlanBatch(IEnumerator<Batch> batches, IncrementalHash hash, List<byte[]>? digests, bool tokensAllowed, ref bool hasTokens, IPlannedBatches? sink, int script)
     {
+        var batch = batches.Current;
         if (batch.EndsRun)
         {
             return false;
@@ -177,6 +184,7 @@ public static class ScriptPlanner
             }
         }
 
+        sink?.Add(script, batch);
         return true;
     }
 
