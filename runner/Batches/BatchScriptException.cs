@@ -50,6 +50,9 @@ public enum BatchErrorKind
     /// <summary>#F_/#P_ tokens with no GesCom location to expand them to.</summary>
     TokensWithoutIntegration,
 
+    /// <summary>A #F_/#P_ token in a string literal nested in another one: its quotes cannot be doubled safely.</summary>
+    TokenInNestedLiteral,
+
     /// <summary>ED or !!: an editor or an operating-system command, never run by crmdb.</summary>
     RefusedCommand,
 

@@ -41,6 +41,9 @@ public interface IPlannedBatches
 /// <summary>First pass over the scripts: splits each one (streaming) and checks it can run.</summary>
 public static class ScriptPlanner
 {
+    // Any location will do to check that a batch's tokens can be expanded: the check is about the text.
+    private static readonly GesComLocation ProbeLocation = GesComLocation.Create(string.Empty, "GESCOM", null);
+
     /// <summary>
     /// Plans every script; a script with tokens and no GesCom location to expand them to
     /// (<paramref name="tokensAllowed"/> false) is an error at the line of its first token.
@@ -182,10 +185,30 @@ public static class ScriptPlanner
                 var (file, line) = batch.Locate(LineOfFirstToken(batch.Text));
                 throw new BatchScriptException(BatchErrorKind.TokensWithoutIntegration, file, line);
             }
+
+            CheckExpandable(batch);
         }
 
         sink?.Add(script, batch);
         return true;
+    }
+
+    /// <summary>
+    /// A token in a literal nested in another cannot be expanded, whatever the GesCom location:
+    /// refused at its line of the file while planning, before anything runs, instead of stopping
+    /// the run at that batch after the ones before it.
+    /// </summary>
+    private static void CheckExpandable(Batch batch)
+    {
+        try
+        {
+            TokenExpander.Expand(batch.Text, ProbeLocation);
+        }
+        catch (TokenExpansionException ex)
+        {
+            var (file, line) = batch.Locate(ex.Line);
+            throw new BatchScriptException(BatchErrorKind.TokenInNestedLiteral, file, line);
+        }
     }
 
     /// <summary>The 1-based batch line of the first #F_ or #P_ token.</summary>

@@ -163,6 +163,20 @@ public sealed class PipelineTests : IDisposable
     }
 
     [Fact]
+    public void A_token_in_a_nested_literal_is_an_input_error_at_its_file_line_before_anything_runs()
+    {
+        fixture.Write("a.sql", "SELECT 1\nGO\n-- tiers\nEXEC(N'SELECT 1;\nEXEC(N''SELECT * FROM #F_COMPTET#'')');");
+        fixture.Database.Integrations[3] = ("SRVGESCOM", "BIJOU");
+
+        var (result, output) = fixture.Run(fixture.Request() with { Integration = 3 });
+
+        Assert.Equal(ExitCodes.BadInput, result.ExitCode);
+        Assert.Contains("a.sql, ligne 5 : un joker #F_/#P_ se trouve dans une chaîne imbriquée dans une autre", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("TokenExpansionException", output, StringComparison.Ordinal);
+        Assert.Empty(fixture.Database.Executor.Executed);
+    }
+
+    [Fact]
     public void Script_errors_are_all_reported_before_anything_runs()
     {
         fixture.Write("a.sql", "SELECT 1");
