@@ -126,6 +126,24 @@ internal sealed class ChildRun : IDisposable
     }
 
     /// <summary>Sends <paramref name="signal"/> (INT, TERM, KILL) with kill(1), as a user or a service manager would.</summary>
+    /// <summary>
+    /// True when the child ignores SIGINT from its start (Linux: the SigIgn mask of
+    /// /proc/PID/status). It inherits that from whoever started the tests under nohup or in the
+    /// background of a shell without job control; the runtime then leaves SIGINT ignored, as
+    /// programs do, so no Ctrl+C can reach crmdb there and a SIGINT test proves nothing.
+    /// </summary>
+    public bool IgnoresSigint()
+    {
+        string status = $"/proc/{Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)}/status";
+        if (!File.Exists(status))
+        {
+            return false;
+        }
+
+        string? mask = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        return mask is not null && (ulong.Parse(mask["SigIgn:".Length..].Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture) & (1UL << (2 - 1))) != 0;
+    }
+
     public void Send(string signal)
     {
         using var kill = System.Diagnostics.Process.Start("kill", ["-" + signal, Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
