@@ -130,11 +130,11 @@ public static class ScriptPlanner
             // and temporary alive to its end), never holds one while the next is read.
             var kept = listing is null ? digests : null;
             var sink = listing?.Sink;
-            int index = listing?.Script ?? 0;
+            int listed = listing?.Script ?? 0;
             using var batches = new BatchReader(options).Read(script.Path).GetEnumerator();
             while (batches.MoveNext())
             {
-                if (!PlanBatch(batches, hash, kept, tokensAllowed, ref hasTokens, sink, index))
+                if (!PlanBatch(batches, hash, kept, tokensAllowed, ref hasTokens, sink, listed))
                 {
                     endsRun = true;
                     hash.AppendData("\u0000EXIT\u0000"u8);

@@ -125,7 +125,6 @@ internal sealed class ChildRun : IDisposable
         return false;
     }
 
-    /// <summary>Sends <paramref name="signal"/> (INT, TERM, KILL) with kill(1), as a user or a service manager would.</summary>
     /// <summary>
     /// True when the child ignores SIGINT from its start (Linux: the SigIgn mask of
     /// /proc/PID/status). It inherits that from whoever started the tests under nohup or in the
@@ -140,10 +139,13 @@ internal sealed class ChildRun : IDisposable
             return false;
         }
 
-        string? mask = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
-        return mask is not null && (ulong.Parse(mask["SigIgn:".Length..].Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture) & (1UL << (2 - 1))) != 0;
+        // One bit per signal, signal N at bit N - 1; SIGINT is 2.
+        string? line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        ulong ignored = line is null ? 0 : ulong.Parse(line["SigIgn:".Length..].Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+        return (ignored & (1UL << 1)) != 0;
     }
 
+    /// <summary>Sends <paramref name="signal"/> (INT, TERM, KILL) with kill(1), as a user or a service manager would.</summary>
     public void Send(string signal)
     {
         using var kill = System.Diagnostics.Process.Start("kill", ["-" + signal, Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);

@@ -11,6 +11,8 @@ namespace CrmDb.Tests.Run;
 /// </summary>
 public sealed class InterruptionTests : IDisposable
 {
+    private const string SigintIgnored = "SIGINT is ignored in this process tree (inherited from nohup or a background job of a shell without job control): no Ctrl+C can reach crmdb here; run the tests from a terminal or a CI step to try it.";
+
     private static readonly TimeSpan Startup = TimeSpan.FromSeconds(60);
     private readonly string root = Directory.CreateTempSubdirectory("crmdb-signal-").FullName;
 
@@ -28,8 +30,6 @@ public sealed class InterruptionTests : IDisposable
         File.WriteAllText(Path.Combine(scripts, "c.sql"), "PRINT N'jamais non plus'");
         return ["CRMPLUS", scripts, "--log-dir", Logs];
     }
-
-    private const string SigintIgnored = "SIGINT is ignored in this process tree (inherited from nohup or a background job of a shell without job control): no Ctrl+C can reach crmdb here; run the tests from a terminal or a CI step to try it.";
 
     private string OnlyLog()
     {

@@ -117,10 +117,7 @@ public sealed class PipelineTests : IDisposable
     [Fact]
     public void Tokens_are_expanded_for_the_integration_read_from_the_database()
     {
-        fixture.Write("a.sql", "SELECT CT_Num INTO #work FROM #F_COMPTET# JOIN #P_REGLEMENT# ON 1 = 1;");
-        fixture.Database.Integrations[3] = ("SRVGESCOM", "BIJOU");
-
-        var (result, _) = fixture.Run(fixture.Request() with { Integration = 3 });
+        var (result, _) = RunForIntegration3("SELECT CT_Num INTO #work FROM #F_COMPTET# JOIN #P_REGLEMENT# ON 1 = 1;");
 
         Assert.Equal(ExitCodes.Success, result.ExitCode);
         Assert.Equal("SELECT CT_Num INTO #work FROM [SRVGESCOM].[BIJOU].dbo.F_COMPTET JOIN [SRVGESCOM].[BIJOU].dbo.P_REGLEMENT ON 1 = 1;", fixture.Database.Executor.Executed.Single());
@@ -165,10 +162,7 @@ public sealed class PipelineTests : IDisposable
     [Fact]
     public void A_token_in_a_nested_literal_is_an_input_error_at_its_file_line_before_anything_runs()
     {
-        fixture.Write("a.sql", "SELECT 1\nGO\n-- tiers\nEXEC(N'SELECT 1;\nEXEC(N''SELECT * FROM #F_COMPTET#'')');");
-        fixture.Database.Integrations[3] = ("SRVGESCOM", "BIJOU");
-
-        var (result, output) = fixture.Run(fixture.Request() with { Integration = 3 });
+        var (result, output) = RunForIntegration3("SELECT 1\nGO\n-- tiers\nEXEC(N'SELECT 1;\nEXEC(N''SELECT * FROM #F_COMPTET#'')');");
 
         Assert.Equal(ExitCodes.BadInput, result.ExitCode);
         Assert.Contains("a.sql, ligne 5 : un joker #F_/#P_ se trouve dans une chaîne imbriquée dans une autre", output, StringComparison.Ordinal);
@@ -305,5 +299,13 @@ public sealed class PipelineTests : IDisposable
         Assert.Equal(ExitCodes.Success, result.ExitCode);
         Assert.Contains($"Ignoré : {Path.Combine(fixture.Scripts, "archive")} (sous-dossier", output, StringComparison.Ordinal);
         Assert.Contains($"Ignoré : {Path.Combine(fixture.Scripts, "lisez-moi.txt")} (pas un fichier .sql)", fixture.ReadLog("CRMPLUS"), StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs a.sql holding <paramref name="script"/> for integration 3, whose GesCom is [SRVGESCOM].[BIJOU].</summary>
+    private (RunResult Result, string Output) RunForIntegration3(string script)
+    {
+        fixture.Write("a.sql", script);
+        fixture.Database.Integrations[3] = ("SRVGESCOM", "BIJOU");
+        return fixture.Run(fixture.Request() with { Integration = 3 });
     }
 }
