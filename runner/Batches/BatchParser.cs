@@ -86,6 +86,13 @@ public sealed class BatchParser
     /// </summary>
     private const int MaxHeldInPlace = 1024 * 1024;
 
+    /// <summary>
+    /// How many characters of a literal, a quoted name or a comment <see cref="SkipQuoted"/> and
+    /// <see cref="SkipBlockComment"/> compare one by one before a vectorised search, whose set-up
+    /// costs more than most literals and names are long.
+    /// </summary>
+    private const int ShortRun = 24;
+
     private static readonly SearchValues<char> CodeStops = SearchValues.Create("'\"[-/$");
     private static readonly SearchValues<char> StringStops = SearchValues.Create("'$");
     private static readonly SearchValues<char> QuotedStops = SearchValues.Create("\"$");
@@ -476,16 +483,28 @@ public sealed class BatchParser
                     switch (b[p])
                     {
                         case '\'':
-                            Open(ParserState.String, source);
-                            p++;
+                            if (!SkipQuoted(b, ref p, e, '\'', StringScan))
+                            {
+                                Open(ParserState.String, source);
+                                p++;
+                            }
+
                             continue;
                         case '"':
-                            Open(ParserState.QuotedIdentifier, source);
-                            p++;
+                            if (!SkipQuoted(b, ref p, e, '"', QuotedScan))
+                            {
+                                Open(ParserState.QuotedIdentifier, source);
+                                p++;
+                            }
+
                             continue;
                         case '[':
-                            Open(ParserState.BracketedIdentifier, source);
-                            p++;
+                            if (!SkipQuoted(b, ref p, e, ']', BracketScan))
+                            {
+                                Open(ParserState.BracketedIdentifier, source);
+                                p++;
+                            }
+
                             continue;
                         case '-':
                             if (p + 1 == e && !eof)
@@ -512,9 +531,12 @@ public sealed class BatchParser
 
                             if (p + 1 < e && b[p + 1] == '*')
                             {
-                                Open(ParserState.BlockComment, source);
-                                commentDepth = 1;
-                                p += 2;
+                                if (!SkipBlockComment(b, ref p, e))
+                                {
+                                    Open(ParserState.BlockComment, source);
+                                    commentDepth = 1;
+                                    p += 2;
+                                }
                             }
                             else
                             {
@@ -683,6 +705,143 @@ public sealed class BatchParser
                 return ScanStop.End;
             }
         }
+    }
+
+    /// <summary>
+    /// At the opening character b[p] of a literal or a quoted name: when it closes on this line and
+    /// in this block, with no '$' in it, moves p past its closing character and returns true;
+    /// otherwise returns false and moves nothing, and the scan opens the state as before. Settled
+    /// here, a literal costs no state change and no dispatch per stop: its first
+    /// <see cref="ShortRun"/> characters are compared one by one, the rest searched.
+    /// </summary>
+    private static bool SkipQuoted(char[] b, ref int p, int e, char close, SearchValues<char> scan)
+    {
+        int q = p + 1;
+        int limit = Math.Min(e - 1, p + ShortRun);
+        while (q < limit)
+        {
+            char c = b[q];
+            if (c == close)
+            {
+                // q + 1 < e: the character after it is in this block and tells a doubled one from the end.
+                if (b[q + 1] != close)
+                {
+                    p = q + 1;
+                    return true;
+                }
+
+                q += 2;
+            }
+            else if (c is '$' or '\r' or '\n')
+            {
+                return false;
+            }
+            else
+            {
+                q++;
+            }
+        }
+
+        while (q < e)
+        {
+            int k = b.AsSpan(q, e - q).IndexOfAny(scan);
+            if (k < 0)
+            {
+                return false;
+            }
+
+            q += k;
+            if (b[q] != close || q + 1 == e)
+            {
+                // '$', a line end, or a closing character whose next one is in the next block.
+                return false;
+            }
+
+            if (b[q + 1] != close)
+            {
+                p = q + 1;
+                return true;
+            }
+
+            q += 2;
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// At the "/*" at b[p]: when the comment (nested ones included) closes on this line and in
+    /// this block, moves p past its last "*/" and returns true; otherwise returns false and moves
+    /// nothing, and the scan opens the comment as before. A comment such as <c>/* étape 1 */</c>
+    /// then costs no state change and no dispatch per stop.
+    /// </summary>
+    private static bool SkipBlockComment(char[] b, ref int p, int e)
+    {
+        int depth = 1;
+        int q = p + 2;
+        while (q < e)
+        {
+            int k = -1;
+            int from = q;
+            if (q + ShortRun <= e)
+            {
+                k = FirstCommentStop(b, q, q + ShortRun);
+                from = q + ShortRun;
+            }
+
+            if (k < 0)
+            {
+                k = b.AsSpan(from, e - from).IndexOfAny(CommentScan);
+                if (k < 0)
+                {
+                    return false;
+                }
+
+                k += from;
+            }
+
+            char c = b[k];
+            if (c is '\r' or '\n' || k + 1 == e)
+            {
+                // A line end, or a '/' or '*' whose next character is in the next block.
+                return false;
+            }
+
+            if (c == '*' && b[k + 1] == '/')
+            {
+                q = k + 2;
+                if (--depth == 0)
+                {
+                    p = q;
+                    return true;
+                }
+            }
+            else if (c == '/' && b[k + 1] == '*')
+            {
+                depth++;
+                q = k + 2;
+            }
+            else
+            {
+                q = k + 1;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The first '/', '*' or line end in b[from..to), compared one by one; -1 when there is none.</summary>
+    private static int FirstCommentStop(char[] b, int from, int to)
+    {
+        for (int q = from; q < to; q++)
+        {
+            if (b[q] is '/' or '*' or '\r' or '\n')
+            {
+                return q;
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>At a '$' in code, a string or an identifier: replaces $(NAME); false when the rest of the line is not read yet.</summary>

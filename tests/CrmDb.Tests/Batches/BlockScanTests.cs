@@ -147,6 +147,10 @@ public sealed class BlockScanTests
             string expected = LineByLine(script, limit);
             string actual = Blocks(new ChunkedReader(script, 0, seed: n), limit);
             Assert.True(expected == actual, $"script {n} (limit {limit}):\n{Escape(script)}\nline by line:\n{expected}\nblocks:\n{actual}");
+
+            // Read whole, in one block: literals and names close inside it, where the parser settles short ones without its state machine.
+            string whole = Blocks(new StringReader(script), limit);
+            Assert.True(expected == whole, $"script {n} (limit {limit}), read whole:\n{Escape(script)}\nline by line:\n{expected}\nwhole:\n{whole}");
             compared++;
             failed += expected.StartsWith("ERROR", StringComparison.Ordinal) ? 1 : 0;
         }
