@@ -87,9 +87,9 @@ public sealed class BatchParser
     private const int MaxHeldInPlace = 1024 * 1024;
 
     /// <summary>
-    /// How many characters of a literal, a quoted name or a comment <see cref="SkipQuoted"/> and
-    /// <see cref="SkipBlockComment"/> compare one by one before a vectorised search, whose set-up
-    /// costs more than most literals and names are long.
+    /// How many characters of a literal, a quoted name or a comment <see cref="SkipQuoted"/>,
+    /// <see cref="SkipBlockComment"/> and the scan inside a comment compare one by one before a
+    /// vectorised search, whose set-up costs more than most literals, names and comment lines are long.
     /// </summary>
     private const int ShortRun = 24;
 
@@ -604,14 +604,25 @@ public sealed class BatchParser
 
                 default:
                 {
-                    k = b.AsSpan(p, e - p).IndexOfAny(CommentScan);
-                    if (k < 0)
+                    // Comment lines are short: the next stop is mostly a few characters on, cheaper to compare than to search for.
+                    int stop = p + ShortRun <= e ? FirstCommentStop(b, p, p + ShortRun) : -1;
+                    if (stop >= 0)
                     {
-                        p = e;
-                        return ScanStop.End;
+                        p = stop;
+                    }
+                    else
+                    {
+                        int from = p + ShortRun <= e ? p + ShortRun : p;
+                        k = b.AsSpan(from, e - from).IndexOfAny(CommentScan);
+                        if (k < 0)
+                        {
+                            p = e;
+                            return ScanStop.End;
+                        }
+
+                        p = from + k;
                     }
 
-                    p += k;
                     char c = b[p];
                     if (c is '/' or '*')
                     {
