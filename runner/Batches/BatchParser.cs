@@ -87,9 +87,9 @@ public sealed class BatchParser
     private const int MaxHeldInPlace = 1024 * 1024;
 
     /// <summary>
-    /// How many characters of a literal, a quoted name or a comment <see cref="SkipQuoted"/>,
-    /// <see cref="SkipBlockComment"/> and the scan inside a comment compare one by one before a
-    /// vectorised search, whose set-up costs more than most literals, names and comment lines are long.
+    /// How many characters of a literal, a quoted name or a comment <see cref="SkipQuoted"/> and
+    /// <see cref="NextCommentStop"/> compare one by one before a vectorised search, whose set-up
+    /// costs more than most literals, names and comment lines are long.
     /// </summary>
     private const int ShortRun = 24;
 
@@ -604,25 +604,14 @@ public sealed class BatchParser
 
                 default:
                 {
-                    // Comment lines are short: the next stop is mostly a few characters on, cheaper to compare than to search for.
-                    int stop = p + ShortRun <= e ? FirstCommentStop(b, p, p + ShortRun) : -1;
-                    if (stop >= 0)
+                    k = NextCommentStop(b, p, e);
+                    if (k < 0)
                     {
-                        p = stop;
-                    }
-                    else
-                    {
-                        int from = p + ShortRun <= e ? p + ShortRun : p;
-                        k = b.AsSpan(from, e - from).IndexOfAny(CommentScan);
-                        if (k < 0)
-                        {
-                            p = e;
-                            return ScanStop.End;
-                        }
-
-                        p = from + k;
+                        p = e;
+                        return ScanStop.End;
                     }
 
+                    p = k;
                     char c = b[p];
                     if (c is '/' or '*')
                     {
@@ -792,23 +781,10 @@ public sealed class BatchParser
         int q = p + 2;
         while (q < e)
         {
-            int k = -1;
-            int from = q;
-            if (q + ShortRun <= e)
-            {
-                k = FirstCommentStop(b, q, q + ShortRun);
-                from = q + ShortRun;
-            }
-
+            int k = NextCommentStop(b, q, e);
             if (k < 0)
             {
-                k = b.AsSpan(from, e - from).IndexOfAny(CommentScan);
-                if (k < 0)
-                {
-                    return false;
-                }
-
-                k += from;
+                return false;
             }
 
             char c = b[k];
@@ -841,18 +817,27 @@ public sealed class BatchParser
         return false;
     }
 
-    /// <summary>The first '/', '*' or line end in b[from..to), compared one by one; -1 when there is none.</summary>
-    private static int FirstCommentStop(char[] b, int from, int to)
+    /// <summary>
+    /// The first '/', '*' or line end in b[from..e), -1 when there is none: comment lines are
+    /// short, so the first <see cref="ShortRun"/> characters are compared one by one, the rest searched.
+    /// </summary>
+    private static int NextCommentStop(char[] b, int from, int e)
     {
-        for (int q = from; q < to; q++)
+        if (from + ShortRun <= e)
         {
-            if (b[q] is '/' or '*' or '\r' or '\n')
+            for (int q = from; q < from + ShortRun; q++)
             {
-                return q;
+                if (b[q] is '/' or '*' or '\r' or '\n')
+                {
+                    return q;
+                }
             }
+
+            from += ShortRun;
         }
 
-        return -1;
+        int k = b.AsSpan(from, e - from).IndexOfAny(CommentScan);
+        return k < 0 ? -1 : from + k;
     }
 
     /// <summary>At a '$' in code, a string or an identifier: replaces $(NAME); false when the rest of the line is not read yet.</summary>
